@@ -1,0 +1,54 @@
+# Two commands from a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint typecheck pytest bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(BIN)/.dev-installed: $(BIN)/.installed
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+$(BIN)/.bench-installed: $(BIN)/.dev-installed
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	touch $@
+
+demo: $(BIN)/.installed
+	@printf '%s\n' \
+	  '#thinspo|sv-SE' \
+	  'th1nsp0oo|en-US' \
+	  'jak pomóc ofierze przemocy domowej|pl-PL' \
+	  'hjälp mot ätstörning|sv-SE' \
+	  'how to help a friend with anorexia|en-GB' \
+	  'banana bread|en-US' \
+	  'Anaheim hotels|en-US' \
+	| while IFS='|' read -r q loc; do \
+	    echo "\$$ interventions check '$$q' --locale $$loc"; \
+	    $(BIN)/interventions check "$$q" --locale "$$loc" || exit 1; echo; \
+	  done
+	@echo "\$$ interventions check 'th1nsp0oo' --explain"
+	@$(BIN)/interventions check 'th1nsp0oo' --explain
+
+lint: $(BIN)/.dev-installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(BIN)/.dev-installed
+	$(BIN)/mypy
+
+pytest: $(BIN)/.dev-installed
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench: $(BIN)/.bench-installed
+	$(BIN)/python benchmarks/throughput.py
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

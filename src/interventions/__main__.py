@@ -1,0 +1,3 @@
+from interventions._cli import main
+
+raise SystemExit(main())

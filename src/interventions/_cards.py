@@ -1,0 +1,56 @@
+"""Resolve a card for a caller's locale: ``pl-PL`` → ``pl`` → ``PL`` → ``default``."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from interventions._decision import Card
+from interventions._model import CardDefinition
+
+__all__ = ["language_of", "locale_chain", "resolve_card"]
+
+_LANG = re.compile(r"[A-Za-z]{2,3}\Z")
+_REGION = re.compile(r"[A-Za-z]{2}\Z")
+
+
+@lru_cache(maxsize=1024)
+def locale_chain(locale: str | None) -> tuple[str, ...]:
+    """The keys tried for ``locale``, most specific first.
+
+    Accepts BCP 47-ish tags (``pl-PL``, ``pl_PL``, ``zh-Hant-TW``, ``sv``); anything it cannot
+    read falls back to ``("default",)``, so a bad locale never fails a search.
+
+    >>> locale_chain("pl-PL")
+    ('pl-PL', 'pl', 'PL', 'default')
+    """
+    if not locale:
+        return ("default",)
+    parts = re.split(r"[-_]", locale.strip())
+    lang = parts[0].lower() if _LANG.match(parts[0]) else None
+    region = next((p.upper() for p in parts[1:] if _REGION.match(p)), None)
+    chain: list[str] = []
+    if lang and region:
+        chain.append(f"{lang}-{region}")
+    if lang:
+        chain.append(lang)
+    if region:
+        chain.append(region)
+    chain.append("default")
+    return tuple(chain)
+
+
+def language_of(locale: str | None) -> str | None:
+    chain = locale_chain(locale)
+    for key in chain:
+        if key.islower() and "-" not in key and key != "default":
+            return key
+    return None
+
+
+def resolve_card(card: CardDefinition, locale: str | None) -> Card:
+    chain = locale_chain(locale)
+    text_key = next(k for k in chain if k in card.text)
+    res_key = next(k for k in chain if k in card.resources)
+    text = card.text[text_key]
+    return Card(card.id, text.title, text.body, card.resources[res_key], text_key, res_key)

@@ -1,0 +1,39 @@
+"""The ``interventions`` command line. Each subcommand lives in its own module here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from interventions._cli import _check
+from interventions._errors import InterventionsError
+
+__all__ = ["main"]
+
+COMMANDS = (_check,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interventions",
+        description="Check search queries against intervention rules.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except InterventionsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `interventions ... | head`
+        sys.stderr.close()
+        return 0
+    return code

@@ -1,0 +1,39 @@
+"""Helpers shared by the subcommands: engine selection and line reading."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+
+from interventions._engine import Engine
+
+__all__ = ["add_rules_option", "engine_from_args", "read_lines"]
+
+
+def add_rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        metavar="DIR",
+        help="rules folder (default: the shipped rule set)",
+    )
+
+
+def engine_from_args(args: argparse.Namespace) -> Engine:
+    if args.rules:
+        return Engine.from_path(args.rules)
+    return Engine.default()
+
+
+def read_lines(stream: object = None) -> Iterator[tuple[int, str | None]]:
+    """Yield ``(line number, text)`` from binary stdin; text is None for a line that is not
+    UTF-8 (reported on stderr, and the run goes on)."""
+    buffer = sys.stdin.buffer if stream is None else stream
+    for number, raw in enumerate(buffer, start=1):  # type: ignore[call-overload]
+        try:
+            text = bytes(raw).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            print(f"line {number}: not valid UTF-8 (byte {exc.start}); skipped", file=sys.stderr)
+            yield number, None
+            continue
+        yield number, text.rstrip("\r\n")

@@ -1,0 +1,154 @@
+"""Compile a :class:`RuleSet` into lookup indexes, built once per engine.
+
+Per-token dictionary lookups barely slow down from 1k to 100k terms, so every token-shaped
+term is a dict key: words and phrases by their first token, prefixes by a short bucket of their
+first characters, fuzzy terms by their deletion variants (verified later with rapidfuzz).
+Substring and regex terms, which are few, are compiled into patterns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import regex
+
+from interventions._model import Rule, RuleSet, Status, Term, TermKind
+from interventions._normalize import COLLAPSED, collapse
+
+__all__ = [
+    "MAX_FUZZY_TOKEN",
+    "Entry",
+    "Index",
+    "Matcher",
+    "TermRef",
+    "compile_rules",
+    "deletions",
+    "token_matcher",
+]
+
+MAX_FUZZY_TOKEN = 32
+"""Tokens longer than this are not fuzzy-matched (fuzzy terms are at most 30 letters)."""
+
+PREFIX_BUCKET = 3
+
+Matcher = tuple[bool, tuple[str, str]]
+"""(is_prefix, (plain key, collapsed key)) for one token of a phrase."""
+
+Entry = tuple[int, tuple[Matcher, ...]]
+"""(term index, matchers of the tokens after the first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TermRef:
+    """A compiled term: which rule it belongs to and whether it is an exception (``unless``)."""
+
+    rule: int
+    unless: bool
+    term: Term
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    rules: tuple[Rule, ...]
+    terms: tuple[TermRef, ...]
+    words: dict[str, tuple[Entry, ...]]
+    prefixes: dict[str, tuple[tuple[str, tuple[Entry, ...]], ...]]
+    prefix_buckets: tuple[int, ...]
+    substring_plain: regex.Pattern[str] | None
+    substring_collapsed: regex.Pattern[str] | None
+    substrings: dict[str, tuple[int, ...]]
+    fuzzy: dict[str, tuple[int, ...]]
+    fuzzy_max: int
+    regexes: tuple[tuple[int, regex.Pattern[str]], ...]
+    version: str
+
+
+def token_matcher(token: str, is_prefix: bool) -> Matcher:
+    return (is_prefix, (token, COLLAPSED + collapse(token)))
+
+
+def deletions(s: str, depth: int) -> set[str]:
+    """Every string made by deleting up to ``depth`` characters of ``s``."""
+    out = {s}
+    frontier = {s}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _literal_pattern(literals: list[str]) -> regex.Pattern[str] | None:
+    if not literals:
+        return None
+    alternation = "|".join(regex.escape(x) for x in sorted(set(literals), key=lambda x: -len(x)))
+    return regex.compile(alternation)
+
+
+def compile_rules(ruleset: RuleSet) -> Index:
+    rules = tuple(r for r in ruleset.rules if r.status is not Status.DEPRECATED)
+    terms: list[TermRef] = []
+    words: dict[str, list[Entry]] = defaultdict(list)
+    prefixes: dict[str, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    substrings: dict[str, list[int]] = defaultdict(list)
+    plain_literals: list[str] = []
+    collapsed_literals: list[str] = []
+    fuzzy: dict[str, list[int]] = defaultdict(list)
+    fuzzy_max = 0
+    regexes: list[tuple[int, regex.Pattern[str]]] = []
+
+    def add(term: Term, rule_index: int, unless: bool) -> None:
+        nonlocal fuzzy_max
+        tid = len(terms)
+        terms.append(TermRef(rule_index, unless, term))
+        if term.kind is TermKind.REGEX:
+            regexes.append((tid, regex.compile(term.text, regex.V1)))
+            return
+        if term.kind is TermKind.SUBSTRING:
+            literal = term.tokens[0]
+            plain_literals.append(literal)
+            substrings[literal].append(tid)
+            squeezed = collapse(literal)
+            collapsed_literals.append(squeezed)
+            substrings[COLLAPSED + squeezed].append(tid)
+            return
+        first_prefix, (plain, collapsed) = token_matcher(term.tokens[0], term.prefix_tokens[0])
+        rest = tuple(
+            token_matcher(tok, is_prefix)
+            for tok, is_prefix in zip(term.tokens[1:], term.prefix_tokens[1:], strict=True)
+        )
+        for key in (plain, collapsed):
+            if first_prefix:
+                prefixes[key[:PREFIX_BUCKET]][key].append((tid, rest))
+            else:
+                words[key].append((tid, rest))
+        if term.fuzzy:
+            fuzzy_max = max(fuzzy_max, term.fuzzy)
+            for variant in deletions(term.tokens[0], term.fuzzy):
+                fuzzy[variant].append(tid)
+
+    for i, rule in enumerate(rules):
+        for term in rule.terms:
+            add(term, i, False)
+        for term in rule.unless:
+            add(term, i, True)
+
+    prefix_index = {
+        bucket: tuple((key, tuple(entries)) for key, entries in group.items())
+        for bucket, group in prefixes.items()
+    }
+    return Index(
+        rules=rules,
+        terms=tuple(terms),
+        words={k: tuple(v) for k, v in words.items()},
+        prefixes=prefix_index,
+        prefix_buckets=tuple(sorted({len(b) for b in prefix_index}, reverse=True)),
+        substring_plain=_literal_pattern(plain_literals),
+        substring_collapsed=_literal_pattern(collapsed_literals),
+        substrings={k: tuple(v) for k, v in substrings.items()},
+        fuzzy={k: tuple(dict.fromkeys(v)) for k, v in fuzzy.items()},
+        fuzzy_max=fuzzy_max,
+        regexes=tuple(regexes),
+        version=ruleset.version,
+    )
+

@@ -1,0 +1,204 @@
+"""The engine: an immutable compiled rule set that turns queries into decisions.
+
+An :class:`Engine` never changes after construction, so one instance serves any number of
+threads. To reload rules, build a new engine and swap the reference: a broken rule file raises
+while building and leaves the running engine untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from interventions._cards import language_of, locale_chain, resolve_card
+from interventions._compile import Index, compile_rules
+from interventions._decision import Card, Decision, Match
+from interventions._errors import InterventionsError
+from interventions._loader import load_rules
+from interventions._match import Hit, find_hits
+from interventions._model import Action, RuleSet
+from interventions._normalize import Normalized, Step, Token, normalize
+
+__all__ = ["Engine", "Explanation", "default_rules_path"]
+
+
+def default_rules_path() -> Path:
+    """Where the shipped rules are: inside the installed package, or in a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_rules"
+    if packaged.is_dir():
+        return packaged
+    checkout = here.parents[1] / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise InterventionsError(f"the shipped rules are missing (looked in {packaged} and {checkout})")
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a query got its decision: the text after each normalization step, the tokens with
+    their candidate keys and original spans, and the decision itself."""
+
+    query: str
+    steps: tuple[Step, ...]
+    sequences: tuple[tuple[Token, ...], ...]
+    decision: Decision
+
+    def render(self) -> str:
+        """A human-readable report, as printed by ``interventions check --explain``."""
+        lines = [f"query: {self.query!r}", "normalization:"]
+        width = max(len(s.name) for s in self.steps)
+        lines += [f"  {s.name:<{width}}  {s.text!r}" for s in self.steps]
+        for i, seq in enumerate(self.sequences):
+            label = "tokens" if i == 0 else f"also read as ({seq[0].origin})"
+            lines.append(f"{label}:")
+            for tok in seq:
+                original = self.query[tok.start : tok.end]
+                keys = ", ".join(k.replace("\x01", "~") for k in tok.keys)
+                lines.append(f"  [{tok.start}:{tok.end}] {original!r} -> {keys}")
+        d = self.decision
+        lines.append(f"decision: {d.action.value}" + (f" ({d.category}, {d.rule_id})" if d.rule_id else ""))
+        for m in d.matches:
+            lines.append(
+                f"  match {m.rule_id} {m.action.value} term={m.term!r} ({m.kind.value}) "
+                f"span=[{m.start}:{m.end}] {m.text!r}"
+            )
+        if d.card:
+            lines.append(f"card: {d.card.id} (text {d.card.text_key}, resources {d.card.resources_key})")
+        lines.append(f"ruleset: {d.ruleset_version}")
+        return "\n".join(lines)
+
+
+class Engine:
+    """Decides, for a query, whether to intervene and how.
+
+    >>> engine = Engine.default()
+    >>> engine.check("banana bread").action
+    <Action.NONE: 'none'>
+    >>> engine.check("#thinspo").category
+    'eating_disorder'
+    """
+
+    __slots__ = ("_cards", "_index", "_none", "_none_truncated", "ruleset")
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self._index: Index = compile_rules(ruleset)
+        self._none = Decision(Action.NONE, None, None, None, (), ruleset.version)
+        self._none_truncated = Decision(Action.NONE, None, None, None, (), ruleset.version, True)
+        self._cards: dict[tuple[str, tuple[str, ...]], Card] = {}
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> Engine:
+        """Load, validate and compile the rules folder at ``path``."""
+        return cls(load_rules(path))
+
+    @classmethod
+    def default(cls) -> Engine:
+        """The engine for the shipped rule set (built once, then shared)."""
+        return _default_engine()
+
+    @property
+    def version(self) -> str:
+        """Content hash of the rule files this engine was built from."""
+        return self.ruleset.version
+
+    def check(self, query: str, *, locale: str | None = None) -> Decision:
+        """Decide what to do for ``query``.
+
+        ``locale`` (``pl-PL``, ``sv``, ``en-GB``...) picks the card's language and country and
+        enables rules scoped to that language. Any ``str`` gets a decision in bounded time.
+        """
+        if not isinstance(query, str):
+            raise TypeError(f"query must be str, not {type(query).__name__}")
+        if locale is not None and not isinstance(locale, str):
+            raise TypeError(f"locale must be str or None, not {type(locale).__name__}")
+        norm = normalize(query)
+        hits = find_hits(self._index, norm)
+        if not hits:
+            return self._none_truncated if norm.truncated else self._none
+        return self._decide(norm, hits, locale)
+
+    def check_many(self, queries: Iterable[str], *, locale: str | None = None) -> list[Decision]:
+        """:meth:`check` for each query, in order."""
+        check = self.check
+        return [check(q, locale=locale) for q in queries]
+
+    def explain(self, query: str, *, locale: str | None = None) -> Explanation:
+        """The decision for ``query`` with the normalization trace that led to it."""
+        if not isinstance(query, str):
+            raise TypeError(f"query must be str, not {type(query).__name__}")
+        steps: list[Step] = []
+        norm = normalize(query, trace=steps)
+        decision = self.check(query, locale=locale)
+        return Explanation(norm.query, tuple(steps), norm.sequences, decision)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _decide(self, norm: Normalized, hits: list[Hit], locale: str | None) -> Decision:
+        index = self._index
+        lang = language_of(locale)
+        positive: dict[int, dict[tuple[int, int, int], None]] = {}
+        exceptions: dict[int, list[tuple[int, int]]] = {}
+        for tid, start, end in hits:
+            ref = index.terms[tid]
+            if ref.unless:
+                exceptions.setdefault(ref.rule, []).append((start, end))
+            else:
+                positive.setdefault(ref.rule, {})[(tid, start, end)] = None
+        matches: list[Match] = []
+        card_of: dict[str, str] = {}
+        query = norm.query
+        for rule_index, found in positive.items():
+            rule = index.rules[rule_index]
+            if rule.languages and lang not in rule.languages:
+                continue
+            spans = exceptions.get(rule_index)
+            if spans and rule.unless_scope == "query":
+                continue
+            card_of[rule.id] = rule.card
+            for tid, start, end in found:
+                if spans and any(a < end and start < b for a, b in spans):
+                    continue
+                term = index.terms[tid].term
+                matches.append(
+                    Match(
+                        rule.id,
+                        rule.category,
+                        rule.action,
+                        rule.priority,
+                        term.text,
+                        term.kind,
+                        start,
+                        end,
+                        query[start:end],
+                    )
+                )
+        if not matches:
+            return self._none_truncated if norm.truncated else self._none
+        matches.sort(key=lambda m: (-m.action.severity, -m.priority, m.rule_id, m.start, m.end))
+        top = matches[0]
+        return Decision(
+            top.action,
+            top.category,
+            top.rule_id,
+            self._card(card_of[top.rule_id], locale),
+            tuple(matches),
+            self.ruleset.version,
+            norm.truncated,
+        )
+
+    def _card(self, card_id: str, locale: str | None) -> Card:
+        key = (card_id, locale_chain(locale))
+        card = self._cards.get(key)
+        if card is None:
+            card = resolve_card(self.ruleset.cards[card_id], locale)
+            self._cards[key] = card
+        return card
+
+
+@lru_cache(maxsize=1)
+def _default_engine() -> Engine:
+    return Engine.from_path(default_rules_path())

@@ -1,0 +1,559 @@
+"""Read a rules folder (``*.yaml`` + ``cards/*.yaml``) into a validated :class:`RuleSet`.
+
+Every mistake is a :class:`RuleFileError` naming the file, the line and the rule id; nothing
+is skipped or guessed. Terms are normalized here, with the query normalizer, so a term that
+normalizes to nothing is caught before it can silently never match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from interventions._errors import RuleFileError
+from interventions._model import (
+    Action,
+    CardDefinition,
+    CardText,
+    Example,
+    Resource,
+    Rule,
+    RuleSet,
+    Status,
+    Term,
+    TermKind,
+)
+from interventions._normalize import normalize
+from interventions._yaml import YList, YMap, read_yaml
+
+__all__ = ["load_rules", "parse_locale_key"]
+
+RULE_FILE_KEYS = ("category", "card", "description", "rules")
+RULE_KEYS = (
+    "id",
+    "action",
+    "priority",
+    "card",
+    "status",
+    "languages",
+    "description",
+    "terms",
+    "unless",
+    "unless_scope",
+    "examples",
+)
+TERM_KINDS = ("word", "phrase", "prefix", "substring", "regex")
+CARD_KEYS = ("id", "text", "resources", "description")
+RESOURCE_KEYS = (
+    "name",
+    "phone",
+    "sms",
+    "chat",
+    "url",
+    "email",
+    "hours",
+    "languages",
+    "note",
+    "source",
+    "verified",
+)
+CONTACT_KEYS = ("phone", "sms", "chat", "url", "email")
+UNLESS_SCOPES = ("query", "overlap")
+
+MIN_PREFIX = 4
+MIN_SUBSTRING = 5
+FUZZY_MIN_LENGTH = {1: 5, 2: 8}
+
+_ID_RE = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")
+_NAME_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
+_LANG_RE = re.compile(r"[a-z]{2,3}\Z")
+_LOCALE_KEY_RE = re.compile(r"(default|[a-z]{2,3}|[a-z]{2,3}-[A-Z]{2}|[A-Z]{2})\Z")
+
+
+class _Where:
+    """Where we are while reading: the file, and the rule id once known."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.rule_id: str | None = None
+
+    def error(self, message: str, line: int | None) -> RuleFileError:
+        return RuleFileError(message, path=self.path, line=line, rule_id=self.rule_id)
+
+
+def _check_keys(
+    m: YMap, allowed: Iterable[str], required: Iterable[str], what: str, where: _Where
+) -> None:
+    allowed = tuple(allowed)
+    for key in m:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise where.error(
+                f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)}){hint}",
+                m.key_lines[key],
+            )
+    for key in required:
+        if key not in m:
+            raise where.error(f"{what} is missing the required key {key!r}", m.line)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, YMap):
+        return "a mapping"
+    if isinstance(value, YList):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _line(m: YMap, key: str) -> int:
+    return m.key_lines.get(key, m.line)
+
+
+def _text(m: YMap, key: str, where: _Where, *, what: str | None = None) -> str:
+    value = m[key]
+    if not isinstance(value, str) or not value.strip():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            hint = f' (write it in quotes: {key}: "{value}")'
+        else:
+            hint = ""
+        raise where.error(
+            f"{what or key!r} must be non-empty text, got {_type_name(value)}{hint}",
+            _line(m, key),
+        )
+    return value
+
+
+def _mapping(value: Any, line: int, what: str, where: _Where) -> YMap:
+    if not isinstance(value, YMap):
+        raise where.error(f"{what} must be a mapping, got {_type_name(value)}", line)
+    return value
+
+
+def _list(value: Any, line: int, what: str, where: _Where, *, non_empty: bool = False) -> YList:
+    if not isinstance(value, YList):
+        raise where.error(f"{what} must be a list, got {_type_name(value)}", line)
+    if non_empty and not value:
+        raise where.error(f"{what} must not be empty", line)
+    return value
+
+
+def _choice(m: YMap, key: str, choices: Iterable[str], where: _Where) -> str:
+    choices = tuple(choices)
+    value = m[key]
+    if value not in choices:
+        raise where.error(
+            f"{key} must be one of {', '.join(choices)}, got {_type_name(value)}", _line(m, key)
+        )
+    return str(value)
+
+
+def _languages(m: YMap, where: _Where) -> frozenset[str]:
+    items = _list(m["languages"], _line(m, "languages"), "languages", where)
+    out = set()
+    for item, line in zip(items, items.item_lines, strict=True):
+        if not isinstance(item, str) or not _LANG_RE.match(item):
+            raise where.error(
+                f"languages are ISO 639 codes like 'pl' or 'sv', got {_type_name(item)}", line
+            )
+        out.add(item)
+    return frozenset(out)
+
+
+# -- terms ------------------------------------------------------------------------------------
+
+
+def _term_tokens(text: str, where: _Where, line: int) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    tokens: list[str] = []
+    prefix: list[bool] = []
+    for word in text.split():
+        is_prefix = word.endswith("*")
+        core = word.rstrip("*")
+        if "*" in core:
+            raise where.error(f"term {text!r}: '*' may only end a word (a prefix)", line)
+        normalized = [t.text for t in normalize(core).tokens]
+        if not normalized:
+            raise where.error(
+                f"term {text!r}: {core!r} normalizes to nothing (no letters or digits)", line
+            )
+        tokens.extend(normalized)
+        prefix.extend([False] * (len(normalized) - 1) + [is_prefix])
+    if not tokens:
+        raise where.error(f"term {text!r} normalizes to nothing", line)
+    return tuple(tokens), tuple(prefix)
+
+
+def _parse_term(item: Any, line: int, where: _Where) -> Term:
+    fuzzy = 0
+    if isinstance(item, str):
+        text, explicit = item, None
+    elif isinstance(item, YMap):
+        kinds = [k for k in TERM_KINDS if k in item]
+        _check_keys(item, (*TERM_KINDS, "fuzzy"), (), "a term", where)
+        if len(kinds) != 1:
+            raise where.error(
+                f"a term mapping needs exactly one of {', '.join(TERM_KINDS)}, got "
+                f"{', '.join(kinds) or 'none'}",
+                item.line,
+            )
+        explicit = kinds[0]
+        text = _text(item, explicit, where, what=f"the {explicit} term")
+        if "fuzzy" in item:
+            fuzzy = item["fuzzy"]
+            if explicit != "word":
+                raise where.error("fuzzy applies to word terms only", _line(item, "fuzzy"))
+            if fuzzy not in (1, 2) or isinstance(fuzzy, bool):
+                raise where.error(
+                    f"fuzzy is an edit distance of 1 or 2, got {_type_name(fuzzy)}",
+                    _line(item, "fuzzy"),
+                )
+    else:
+        raise where.error(
+            f"a term is text or a mapping like {{prefix: przemoc}}, got {_type_name(item)}", line
+        )
+    if not text.strip():
+        raise where.error("a term must not be empty", line)
+
+    if explicit == "regex":
+        try:
+            regex.compile(text, regex.V1)
+        except regex.error as exc:
+            raise where.error(f"regex {text!r} does not compile: {exc}", line) from exc
+        return Term(TermKind.REGEX, text, (), (), 0, line)
+
+    tokens, prefix = _term_tokens(text, where, line)
+    if explicit == "prefix":
+        prefix = (*prefix[:-1], True)
+    if explicit is None:
+        if len(tokens) > 1:
+            kind = TermKind.PHRASE
+        else:
+            kind = TermKind.PREFIX if prefix[0] else TermKind.WORD
+    else:
+        kind = TermKind(explicit)
+    if kind in (TermKind.WORD, TermKind.SUBSTRING) and (len(tokens) > 1 or any(prefix)):
+        raise where.error(
+            f"a {kind} term is one token without '*'; {text!r} normalizes to "
+            f"{' '.join(tokens)!r} (use a phrase or a prefix)",
+            line,
+        )
+    if kind is TermKind.PHRASE and len(tokens) < 2:
+        raise where.error(f"a phrase needs at least two words; {text!r} has one", line)
+    if kind is TermKind.PREFIX and len(tokens) > 1:
+        kind = TermKind.PHRASE
+    for tok, is_prefix in zip(tokens, prefix, strict=True):
+        if is_prefix and len(tok) < MIN_PREFIX:
+            raise where.error(
+                f"prefix {tok!r} in {text!r} is shorter than {MIN_PREFIX} letters and would "
+                "match too many words",
+                line,
+            )
+    if kind is TermKind.SUBSTRING and len(tokens[0]) < MIN_SUBSTRING:
+        raise where.error(
+            f"substring term {text!r} is shorter than {MIN_SUBSTRING} letters and would hit "
+            "ordinary words",
+            line,
+        )
+    if fuzzy and len(tokens[0]) < FUZZY_MIN_LENGTH[fuzzy]:
+        raise where.error(
+            f"fuzzy: {fuzzy} needs a term of at least {FUZZY_MIN_LENGTH[fuzzy]} letters; "
+            f"{text!r} has {len(tokens[0])}",
+            line,
+        )
+    return Term(kind, text, tokens, prefix, fuzzy, line)
+
+
+def _parse_terms(m: YMap, key: str, where: _Where, *, non_empty: bool) -> tuple[Term, ...]:
+    items = _list(m[key], _line(m, key), key, where, non_empty=non_empty)
+    terms = [
+        _parse_term(item, line, where) for item, line in zip(items, items.item_lines, strict=True)
+    ]
+    seen: dict[tuple[TermKind, tuple[str, ...], tuple[bool, ...]], Term] = {}
+    for term in terms:
+        key_ = (term.kind, term.tokens or (term.text,), term.prefix_tokens)
+        if key_ in seen:
+            raise where.error(
+                f"term {term.text!r} repeats {seen[key_].text!r} (line {seen[key_].line}) "
+                "after normalization",
+                term.line,
+            )
+        seen[key_] = term
+    return tuple(terms)
+
+
+def _parse_examples(m: YMap, where: _Where) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+    ex = _mapping(m["examples"], _line(m, "examples"), "examples", where)
+    _check_keys(ex, ("match", "no_match"), ("match",), "examples", where)
+    out: list[tuple[Example, ...]] = []
+    for key in ("match", "no_match"):
+        if key not in ex:
+            out.append(())
+            continue
+        items = _list(ex[key], _line(ex, key), f"examples.{key}", where, non_empty=key == "match")
+        parsed = []
+        for item, line in zip(items, items.item_lines, strict=True):
+            if isinstance(item, str):
+                parsed.append(Example(item, None, line))
+            elif isinstance(item, YMap):
+                _check_keys(item, ("query", "locale"), ("query",), "an example", where)
+                query = item["query"]
+                locale = item.get("locale")
+                if not isinstance(query, str):
+                    raise where.error(f"example query must be text, got {_type_name(query)}", line)
+                if locale is not None and not isinstance(locale, str):
+                    raise where.error(
+                        f"example locale must be text, got {_type_name(locale)}", line
+                    )
+                parsed.append(Example(query, locale, line))
+            else:
+                raise where.error(
+                    f"an example is a query or {{query: ..., locale: ...}}, got "
+                    f"{_type_name(item)}",
+                    line,
+                )
+        out.append(tuple(parsed))
+    return out[0], out[1]
+
+
+def _parse_rule(
+    item: Any, line: int, category: str, file_card: str | None, where: _Where
+) -> Rule:
+    m = _mapping(item, line, "a rule", where)
+    where.rule_id = None
+    if "id" in m:
+        rule_id = _text(m, "id", where)
+        if not _ID_RE.match(rule_id):
+            raise where.error(
+                f"rule id {rule_id!r} must match [a-z0-9][a-z0-9_.-]* (like 'ed.thinspo')",
+                _line(m, "id"),
+            )
+        where.rule_id = rule_id
+    _check_keys(m, RULE_KEYS, ("id", "action", "terms", "examples"), "a rule", where)
+    action = Action(_choice(m, "action", [a.value for a in Action if a is not Action.NONE], where))
+    priority = m.get("priority", 0)
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        raise where.error(
+            f"priority must be a whole number, got {_type_name(priority)}", _line(m, "priority")
+        )
+    card = _text(m, "card", where) if "card" in m else file_card
+    if card is None:
+        raise where.error("no card: give the rule a 'card' or the file a top-level 'card'", m.line)
+    status = Status(_choice(m, "status", [s.value for s in Status], where)) if "status" in m else (
+        Status.STABLE
+    )
+    languages = _languages(m, where) if "languages" in m else frozenset()
+    description = _text(m, "description", where) if "description" in m else ""
+    terms = _parse_terms(m, "terms", where, non_empty=True)
+    unless = _parse_terms(m, "unless", where, non_empty=False) if "unless" in m else ()
+    scope = _choice(m, "unless_scope", UNLESS_SCOPES, where) if "unless_scope" in m else "query"
+    if "unless_scope" in m and not unless:
+        raise where.error("unless_scope without unless terms", _line(m, "unless_scope"))
+    match, no_match = _parse_examples(m, where)
+    return Rule(
+        id=where.rule_id or "",
+        category=category,
+        action=action,
+        card=card,
+        terms=terms,
+        unless=unless,
+        unless_scope=scope,
+        priority=priority,
+        status=status,
+        languages=languages,
+        description=description,
+        match_examples=match,
+        no_match_examples=no_match,
+        path=where.path,
+        line=m.line,
+    )
+
+
+def _parse_rule_file(path: Path, display: str) -> tuple[list[Rule], int]:
+    where = _Where(display)
+    doc = read_yaml(path, display)
+    m = _mapping(doc, 1, "a rule file", where)
+    _check_keys(m, RULE_FILE_KEYS, ("category", "rules"), "a rule file", where)
+    category = _text(m, "category", where)
+    if not _NAME_RE.match(category):
+        raise where.error(
+            f"category {category!r} must match [a-z][a-z0-9_]*", _line(m, "category")
+        )
+    file_card = _text(m, "card", where) if "card" in m else None
+    items = _list(m["rules"], _line(m, "rules"), "rules", where, non_empty=True)
+    rules = [
+        _parse_rule(item, line, category, file_card, where)
+        for item, line in zip(items, items.item_lines, strict=True)
+    ]
+    return rules, _line(m, "card")
+
+
+# -- cards ------------------------------------------------------------------------------------
+
+
+def parse_locale_key(key: str) -> bool:
+    """Whether ``key`` is a valid card key: default, pl, pl-PL or PL."""
+    return bool(_LOCALE_KEY_RE.match(key))
+
+
+def _locale_keys(m: YMap, what: str, where: _Where) -> None:
+    for key in m:
+        if not parse_locale_key(key):
+            raise where.error(
+                f"{what} key {key!r} is not 'default', a language (pl), a locale (pl-PL) or a "
+                "region (PL)",
+                m.key_lines[key],
+            )
+    if "default" not in m:
+        raise where.error(f"{what} needs a 'default' entry (the fallback)", m.line)
+
+
+def _parse_resource(item: Any, line: int, where: _Where, today: dt.date) -> Resource:
+    m = _mapping(item, line, "a resource", where)
+    _check_keys(m, RESOURCE_KEYS, ("name", "source", "verified"), "a resource", where)
+    values: dict[str, str | None] = {}
+    for key in ("name", "source", *CONTACT_KEYS, "hours", "note"):
+        values[key] = _text(m, key, where) if key in m else None
+    if not any(values[k] for k in CONTACT_KEYS):
+        raise where.error(
+            f"resource {values['name']!r} has no contact: give one of {', '.join(CONTACT_KEYS)}",
+            m.line,
+        )
+    for key in ("url", "chat"):
+        value = values[key]
+        if key == "url" and value and not value.startswith(("https://", "http://")):
+            raise where.error(f"url must start with https:// or http://, got {value!r}", _line(m, key))
+    verified = m["verified"]
+    if isinstance(verified, dt.datetime) or not isinstance(verified, dt.date):
+        raise where.error(
+            f"verified must be a date like 2025-07-04, got {_type_name(verified)}",
+            _line(m, "verified"),
+        )
+    if verified > today:
+        raise where.error(f"verified date {verified} is in the future", _line(m, "verified"))
+    languages: tuple[str, ...] = ()
+    if "languages" in m:
+        languages = tuple(sorted(_languages(m, where)))
+    return Resource(
+        name=values["name"] or "",
+        source=values["source"] or "",
+        verified=verified,
+        phone=values["phone"],
+        sms=values["sms"],
+        chat=values["chat"],
+        url=values["url"],
+        email=values["email"],
+        hours=values["hours"],
+        note=values["note"],
+        languages=languages,
+    )
+
+
+def _parse_card(path: Path, display: str, today: dt.date) -> CardDefinition:
+    where = _Where(display)
+    m = _mapping(read_yaml(path, display), 1, "a card file", where)
+    _check_keys(m, CARD_KEYS, ("id", "text", "resources"), "a card", where)
+    card_id = _text(m, "id", where)
+    if card_id != path.stem:
+        raise where.error(
+            f"card id {card_id!r} must equal the file name {path.stem!r}", _line(m, "id")
+        )
+    text_map = _mapping(m["text"], _line(m, "text"), "text", where)
+    _locale_keys(text_map, "text", where)
+    texts: dict[str, CardText] = {}
+    for key, value in text_map.items():
+        t = _mapping(value, text_map.key_lines[key], f"text.{key}", where)
+        _check_keys(t, ("title", "body"), ("title", "body"), f"text.{key}", where)
+        texts[key] = CardText(_text(t, "title", where), _text(t, "body", where))
+    res_map = _mapping(m["resources"], _line(m, "resources"), "resources", where)
+    _locale_keys(res_map, "resources", where)
+    resources: dict[str, tuple[Resource, ...]] = {}
+    for key, value in res_map.items():
+        items = _list(value, res_map.key_lines[key], f"resources.{key}", where, non_empty=True)
+        resources[key] = tuple(
+            _parse_resource(item, line, where, today)
+            for item, line in zip(items, items.item_lines, strict=True)
+        )
+    return CardDefinition(card_id, texts, resources, display, m.line)
+
+
+# -- the folder ---------------------------------------------------------------------------------
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
+    """Load and validate the rules folder at ``path``.
+
+    Raises :class:`RuleFileError` for the first mistake found, naming file, line and rule id.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise RuleFileError("not a folder of rule files", path=str(path))
+    today = today or dt.date.today()
+
+    def display(p: Path) -> str:
+        return str(p)
+
+    rule_files = _yaml_files(root)
+    if not rule_files:
+        raise RuleFileError("no rule files (*.yaml) in this folder", path=str(path))
+    cards_dir = root / "cards"
+    card_files = _yaml_files(cards_dir) if cards_dir.is_dir() else []
+
+    cards: dict[str, CardDefinition] = {}
+    for p in card_files:
+        card = _parse_card(p, display(p), today)
+        if card.id in cards:
+            raise RuleFileError(
+                f"card {card.id!r} is defined twice (also in {cards[card.id].path})",
+                path=display(p),
+            )
+        cards[card.id] = card
+
+    rules: dict[str, Rule] = {}
+    categories: list[str] = []
+    for p in rule_files:
+        parsed, _ = _parse_rule_file(p, display(p))
+        for rule in parsed:
+            if rule.id in rules:
+                first = rules[rule.id]
+                raise RuleFileError(
+                    f"duplicate rule id (first defined at {first.path}:{first.line})",
+                    path=rule.path,
+                    line=rule.line,
+                    rule_id=rule.id,
+                )
+            if rule.card not in cards:
+                known = ", ".join(sorted(cards)) or "none"
+                raise RuleFileError(
+                    f"card {rule.card!r} does not exist in {cards_dir} (known: {known})",
+                    path=rule.path,
+                    line=rule.line,
+                    rule_id=rule.id,
+                )
+            rules[rule.id] = rule
+        if parsed and parsed[0].category not in categories:
+            categories.append(parsed[0].category)
+
+    digest = hashlib.sha256()
+    for p in [*rule_files, *card_files]:
+        digest.update(p.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(p.read_bytes() + b"\0")
+    return RuleSet(
+        rules=tuple(rules.values()),
+        cards=cards,
+        version=digest.hexdigest()[:16],
+        source=str(root),
+        categories=tuple(categories),
+    )

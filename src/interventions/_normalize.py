@@ -1,0 +1,427 @@
+"""One normalizer for rule terms and queries, with an offset map back to the original text.
+
+The steps, in order (``docs/normalization.md`` has the why of each):
+
+1. ``nfkc``            NFKC per character (``𝓽`` → ``t``, ``Ｔ`` → ``T``, ``ﬁ`` → ``fi``);
+                       enclosed letters NFKC leaves alone (``🅣``) become letters.
+2. ``ignorables``      zero-width, bidi controls, soft hyphen, variation selectors are dropped;
+                       control characters, lone surrogates and private-use become spaces.
+3. ``confusables``     look-alike letters of other scripts become Latin inside tokens that mix
+                       scripts (``thinѕро`` with Cyrillic ``ѕ р о``).
+4. ``fold``            case folding and transliteration (``przemocą`` → ``przemoca``).
+5. ``leet``            ``0→o 1→i|l 3→e 4→a 5→s 7→t @→a $→s !→i |→l|i``: a capped set of
+                       candidates per token, never replacing the token as written.
+6. ``collapse``        runs of one letter (``thinspooo`` → ``thinspo``) as an extra candidate.
+7. ``separators``      ``p.r.o.a.n.a``, ``t h i n s p o``, ``pro-ana`` also yield the joined token.
+8. ``hashtags``        ``#ThinspoTips`` also yields ``thinspo`` + ``tips``.
+
+Steps 1-4 run only for non-ASCII input; for ASCII, ``str.lower`` is all they would do.
+Steps 5-8 add candidates: a token keeps its written form, so nothing a rule says can become
+unmatchable, and every token knows its span in the original query.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from unidecode import unidecode
+
+from interventions._confusables import ALWAYS, MIXED_SCRIPT
+
+__all__ = [
+    "COLLAPSED",
+    "MAX_QUERY_CHARS",
+    "Normalized",
+    "Step",
+    "Token",
+    "collapse",
+    "normalize",
+    "token_keys",
+]
+
+MAX_QUERY_CHARS = 1024
+"""Queries are matched on their first 1,024 characters (a search box rarely allows 300); the
+decision says ``truncated=True`` when more was cut. This bounds the time of every check."""
+
+COLLAPSED = "\x01"
+"""Marks a key whose letter runs were collapsed. Collapsed keys live in their own namespace so
+that ``anna`` never meets the term ``ana``; see :func:`token_keys`."""
+
+LEET: dict[str, str] = {
+    "0": "o",
+    "1": "il",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "@": "a",
+    "$": "s",
+    "!": "i",
+    "|": "li",
+}
+MAX_LEET_VARIANTS = 8
+_EDGE = "@$!|"
+_DIGITS = "0123456789"
+_TOKEN_RE = re.compile(r"[a-z0-9@$!|]+")
+_RUN_RE = re.compile(r"(.)\1+")
+_RUN3_RE = re.compile(r"(.)\1\1")
+_JOINERS = frozenset("-_.'*+~/\\")
+_SINGLE_GAP_MAX = 3
+_MAX_CHAIN = 4
+_ASCII_CONTROLS = {c: " " for c in [*range(32), 127]}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token of the normalized query.
+
+    ``text`` is the token as normalized by steps 1-4; ``keys`` are every candidate form the
+    matcher looks up (steps 5-6); ``start``/``end`` are its span in the ORIGINAL query.
+    """
+
+    text: str
+    start: int
+    end: int
+    keys: tuple[str, ...]
+    origin: str = "token"  # token | joined | hashtag
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One normalization step for :meth:`Engine.explain`: its name and the text after it."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A query after normalization.
+
+    ``sequences[0]`` is the query's own tokens in order; later sequences are the extra readings
+    from separator joining and hashtag splitting. Phrases match within one sequence.
+    """
+
+    query: str
+    text: str
+    sequences: tuple[tuple[Token, ...], ...]
+    truncated: bool
+    origin: list[int] | None = None
+    """Original index of each character of ``text``; None when they are the same (ASCII)."""
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        return self.sequences[0]
+
+
+# -- steps 1-4: characters -------------------------------------------------------------------
+
+_DROP_CATEGORIES = frozenset({"Cf"})
+_SPACE_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+_EXTRA_IGNORABLE = frozenset(
+    "\u034f\u115f\u1160\u3164\uffa0\u180b\u180c\u180d\u180f"
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
+)
+
+
+def _is_ignorable(c: str) -> bool:
+    return (
+        unicodedata.category(c) in _DROP_CATEGORIES
+        or c in _EXTRA_IGNORABLE
+        or 0xE0100 <= ord(c) <= 0xE01EF
+    )
+
+
+@lru_cache(maxsize=1 << 14)
+def _script(c: str) -> str:
+    if c < "\x80":
+        return "LATIN" if c.isalpha() else ""
+    if not c.isalpha():
+        return ""
+    name = unicodedata.name(c, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+@lru_cache(maxsize=1 << 14)
+def _fold_char(c: str) -> str:
+    """Step 4 for one character: case folding, then transliteration to ASCII."""
+    if c < "\x80":
+        return c.lower()
+    folded = c.casefold()
+    if folded.isascii():
+        return folded
+    return str(unidecode(folded)).lower()
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c in LEET or unicodedata.category(c) in ("Mn", "Mc")
+
+
+Chars = list[tuple[str, int]]
+
+
+def _step_nfkc(q: str) -> Chars:
+    """NFKC per character, keeping where each output character came from."""
+    out: Chars = []
+    for i, ch in enumerate(q):
+        if ch < "\x80":
+            out.append((ch, i))
+            continue
+        nf = unicodedata.normalize("NFKC", ch)
+        for c in nf:
+            out.append((ALWAYS.get(c, c), i))
+    return out
+
+
+def _step_ignorables(chars: Chars) -> Chars:
+    out: Chars = []
+    for c, i in chars:
+        if c < "\x80":
+            out.append((" " if c < " " or c == "\x7f" else c, i))
+        elif _is_ignorable(c):
+            continue
+        elif unicodedata.category(c) in _SPACE_CATEGORIES:
+            out.append((" ", i))
+        else:
+            out.append((c, i))
+    return out
+
+
+def _step_confusables(chars: Chars) -> Chars:
+    """Map look-alikes inside tokens that mix Latin with another script."""
+    out = list(chars)
+    n = len(out)
+    k = 0
+    while k < n:
+        if not _is_word_char(out[k][0]):
+            k += 1
+            continue
+        j = k
+        scripts: set[str] = set()
+        while j < n and _is_word_char(out[j][0]):
+            s = _script(out[j][0])
+            if s:
+                scripts.add(s)
+            j += 1
+        if scripts and scripts != {"LATIN"}:
+            letters = [c for c, _ in out[k:j] if c.isalpha()]
+            mixed = "LATIN" in scripts
+            all_lookalike = all(c in MIXED_SCRIPT for c in letters)
+            if mixed or all_lookalike:
+                for m in range(k, j):
+                    c, i = out[m]
+                    if _script(c) not in ("LATIN", "") and c in MIXED_SCRIPT:
+                        out[m] = (MIXED_SCRIPT[c], i)
+        k = j
+    return out
+
+
+def _step_fold(chars: Chars) -> Chars:
+    out: Chars = []
+    for c, i in chars:
+        for f in _fold_char(c):
+            out.append((f, i))
+    return out
+
+
+def _fold_unicode(q: str, trace: list[Step] | None) -> tuple[str, list[int]]:
+    chars = _step_nfkc(q)
+    if trace is not None:
+        trace.append(Step("nfkc", "".join(c for c, _ in chars)))
+    chars = _step_ignorables(chars)
+    if trace is not None:
+        trace.append(Step("ignorables", "".join(c for c, _ in chars)))
+    chars = _step_confusables(chars)
+    if trace is not None:
+        trace.append(Step("confusables", "".join(c for c, _ in chars)))
+    chars = _step_fold(chars)
+    text = "".join(c for c, _ in chars)
+    if trace is not None:
+        trace.append(Step("fold", text))
+    return text, [i for _, i in chars]
+
+
+# -- steps 5-6: candidate keys per token -----------------------------------------------------
+
+
+def collapse(s: str) -> str:
+    """Collapse every run of one character to a single character."""
+    return _RUN_RE.sub(r"\1", s)
+
+
+def _leet_variants(s: str) -> list[str]:
+    variants = [""]
+    for c in s:
+        choices = LEET.get(c, c)
+        if len(choices) > 1 and len(variants) * len(choices) <= MAX_LEET_VARIANTS:
+            variants = [v + x for v in variants for x in choices]
+        else:
+            variants = [v + choices[0] for v in variants]
+    return variants
+
+
+def _forms(tok: str) -> list[str]:
+    """The readings of one token: as written, without edge symbols/digits, leet-decoded."""
+    forms = [tok]
+    core = tok.strip(_EDGE)
+    if not any(c.isalpha() for c in core):
+        if core and core != tok:
+            forms.append(core)
+        return forms
+    if core != tok:
+        forms.append(core)
+    trimmed = core.strip(_DIGITS).strip(_EDGE)
+    if trimmed != core and any(c.isalpha() for c in trimmed):
+        forms.append(trimmed)
+    for f in (core, tok):
+        if any(c in LEET for c in f):
+            forms.extend(_leet_variants(f))
+    seen: dict[str, None] = dict.fromkeys(forms)
+    return list(seen)
+
+
+@lru_cache(maxsize=1 << 16)
+def token_keys(tok: str) -> tuple[str, ...]:
+    """Every key under which the token ``tok`` (steps 1-4 done) is looked up.
+
+    A collapsed reading (``thinspooo`` → ``thinspo``) is added only when it is long enough to be
+    distinctive (≥ 5 letters) or the token shows a run of three, the mark of deliberate
+    stretching; so ``anna`` does not become ``ana`` but ``aaana`` does.
+    """
+    forms = _forms(tok)
+    keys = dict.fromkeys(forms)
+    for f in forms:
+        c = collapse(f)
+        if c != f and (len(c) >= 5 or _RUN3_RE.search(f)):
+            keys[COLLAPSED + c] = None
+    return tuple(keys)
+
+
+# -- steps 7-8: extra readings ----------------------------------------------------------------
+
+
+def _joined(
+    text: str, spans: list[tuple[int, int]], tokens: list[Token]
+) -> list[tuple[Token, ...]]:
+    """Readings that join letters split by separators: ``t h i n s p o``, ``pro-ana``."""
+    extra: list[tuple[Token, ...]] = []
+    n = len(tokens)
+    k = 0
+    # spaced or dotted single letters: t h i n s p o / p.r.o.a.n.a
+    while k < n:
+        j = k
+        while (
+            j + 1 < n
+            and spans[j][1] - spans[j][0] == 1
+            and spans[j + 1][1] - spans[j + 1][0] == 1
+            and spans[j + 1][0] - spans[j][1] <= _SINGLE_GAP_MAX
+        ):
+            j += 1
+        if j - k + 1 >= 3:
+            extra.append((_join(tokens[k : j + 1]),))
+            k = j + 1
+        else:
+            k += 1
+    # words glued by one in-word separator: pro-ana, pro_ana, pro.ana
+    k = 0
+    while k < n:
+        j = k
+        while (
+            j + 1 < n
+            and spans[j + 1][0] - spans[j][1] == 1
+            and text[spans[j][1]] in _JOINERS
+        ):
+            j += 1
+        if j > k:
+            chain = tokens[k : j + 1]
+            for a in range(len(chain)):
+                for b in range(a + 2, min(len(chain), a + _MAX_CHAIN) + 1):
+                    extra.append((_join(chain[a:b]),))
+        k = j + 1
+    return extra
+
+
+def _join(tokens: list[Token] | tuple[Token, ...]) -> Token:
+    text = "".join(t.text for t in tokens)
+    return Token(text, tokens[0].start, tokens[-1].end, token_keys(text), "joined")
+
+
+def _camel(
+    query: str, text: str, span: tuple[int, int], origin: list[int] | None, tok: Token
+) -> tuple[Token, ...] | None:
+    """``ThinspoTips`` → ``thinspo`` + ``tips``: split where lower case meets upper case."""
+    a, b = span
+    cuts = [a]
+    for k in range(a + 1, b):
+        o, p = (k, k - 1) if origin is None else (origin[k], origin[k - 1])
+        if o != p and query[o].isupper() and query[p].islower():
+            cuts.append(k)
+    if len(cuts) == 1:
+        return None
+    cuts.append(b)
+    pieces = []
+    for x, y in zip(cuts, cuts[1:], strict=False):
+        piece = text[x:y]
+        start = x if origin is None else origin[x]
+        end = y if origin is None else origin[y - 1] + 1
+        pieces.append(Token(piece, start, end, token_keys(piece), "hashtag"))
+    return tuple(pieces)
+
+
+# -- the whole pipeline -----------------------------------------------------------------------
+
+
+def normalize(query: str, *, trace: list[Step] | None = None) -> Normalized:
+    """Normalize a query (or a rule term) into tokens with candidate keys and original spans.
+
+    ``trace``, when given, receives the text after each character step; the token steps are
+    visible in the returned tokens. Pure ASCII input skips steps 1-4 (only case folding applies)
+    unless a trace is asked for.
+
+    >>> [t.text for t in normalize("#Th1nspoTips").sequences[1]]
+    ['th1nspo', 'tips']
+    """
+    truncated = len(query) > MAX_QUERY_CHARS
+    if truncated:
+        query = query[:MAX_QUERY_CHARS]
+    origin: list[int] | None
+    if trace is None and query.isascii():
+        text, origin = query.lower(), None
+        if not text.isprintable():
+            text = text.translate(_ASCII_CONTROLS)
+    else:
+        if trace is not None:
+            trace.append(Step("input", query))
+        text, origin = _fold_unicode(query, trace)
+
+    spans: list[tuple[int, int]] = []
+    tokens: list[Token] = []
+    for m in _TOKEN_RE.finditer(text):
+        a, b = m.span()
+        tok = m.group()
+        if origin is None:
+            start, end = a, b
+        else:
+            start, end = origin[a], origin[b - 1] + 1
+        spans.append((a, b))
+        tokens.append(Token(tok, start, end, token_keys(tok)))
+
+    sequences: list[tuple[Token, ...]] = [tuple(tokens)]
+    if len(tokens) > 1:
+        sequences.extend(_joined(text, spans, tokens))
+    for span, tok in zip(spans, tokens, strict=True):
+        if _has_upper(query, tok):
+            camel = _camel(query, text, span, origin, tok)
+            if camel:
+                sequences.append(camel)
+    return Normalized(query, text, tuple(sequences), truncated, origin)
+
+
+def _has_upper(query: str, tok: Token) -> bool:
+    if tok.end - tok.start < 4:
+        return False
+    seg = query[tok.start + 1 : tok.end]
+    return not seg.islower() and any(c.isupper() for c in seg)

@@ -1,0 +1,73 @@
+"""The reference matcher: loop over every term and check it against every token, plainly.
+
+It is slow and obviously right, and defines the semantics the compiled indexes in
+``_match.py`` must reproduce (tests run both and compare). It shares only the normalizer.
+"""
+
+from __future__ import annotations
+
+import regex
+from rapidfuzz.distance import Levenshtein
+
+from interventions._compile import MAX_FUZZY_TOKEN, Index, token_matcher
+from interventions._match import REGEX_TIMEOUT, Hit, fuzzy_key, matcher_accepts
+from interventions._model import TermKind
+from interventions._normalize import COLLAPSED, Normalized, Token, collapse
+
+__all__ = ["reference_hits"]
+
+
+def _is_word_term_token(index: Index, tok: Token) -> bool:
+    for ref in index.terms:
+        t = ref.term
+        if t.kind in (TermKind.WORD,) and matcher_accepts(token_matcher(t.tokens[0], False), tok.keys):
+            return True
+    return False
+
+
+def reference_hits(index: Index, norm: Normalized) -> list[Hit]:
+    hits: list[Hit] = []
+    for tid, ref in enumerate(index.terms):
+        term = ref.term
+        if term.kind is TermKind.REGEX:
+            pattern = regex.compile(term.text, regex.V1)
+            try:
+                for m in pattern.finditer(norm.text, timeout=REGEX_TIMEOUT):
+                    a, b = m.span()
+                    if a != b:
+                        if norm.origin is None:
+                            hits.append((tid, a, b))
+                        else:
+                            hits.append((tid, norm.origin[a], norm.origin[b - 1] + 1))
+            except TimeoutError:
+                pass
+            continue
+        for seq in norm.sequences:
+            for j, tok in enumerate(seq):
+                if term.kind is TermKind.SUBSTRING:
+                    literal = term.tokens[0]
+                    for key in tok.keys:
+                        if key.startswith(COLLAPSED):
+                            body, needle = key[1:], collapse(literal)
+                        else:
+                            body, needle = key, literal
+                        start = body.find(needle)
+                        while start != -1:
+                            hits.append((tid, tok.start, tok.end))
+                            start = body.find(needle, start + 1)
+                    continue
+                matchers = [
+                    token_matcher(t, p)
+                    for t, p in zip(term.tokens, term.prefix_tokens, strict=True)
+                ]
+                if j + len(matchers) <= len(seq) and all(
+                    matcher_accepts(m, seq[j + k].keys) for k, m in enumerate(matchers)
+                ):
+                    hits.append((tid, tok.start, seq[j + len(matchers) - 1].end))
+                if term.fuzzy and not _is_word_term_token(index, tok):
+                    for key in map(fuzzy_key, tok.keys):
+                        if 5 <= len(key) <= MAX_FUZZY_TOKEN and (
+                            Levenshtein.distance(key, term.tokens[0]) <= term.fuzzy
+                        ):
+                            hits.append((tid, tok.start, tok.end))
+    return hits

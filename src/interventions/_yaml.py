@@ -1,0 +1,114 @@
+"""Safe YAML reading that remembers the line of every value and refuses duplicate keys.
+
+PyYAML's safe loader silently keeps the last of two equal keys and forgets where values were
+written. Rule files come from people, so here every mapping and list knows its lines, a
+duplicate key is an error, anchors/aliases are refused (no "billion laughs"), and files are
+size-capped before parsing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from interventions._errors import RuleFileError
+
+__all__ = ["MAX_FILE_BYTES", "YList", "YMap", "line_of", "read_yaml"]
+
+MAX_FILE_BYTES = 1 << 20
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YMap(dict[str, Any]):
+    """A mapping that knows its own line and the line of each key (1-based)."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class YList(list[Any]):
+    """A list that knows its own line and the line of each item (1-based)."""
+
+    line: int
+    item_lines: list[int]
+
+
+def line_of(value: Any, default: int) -> int:
+    return int(getattr(value, "line", default))
+
+
+def read_yaml(path: Path, display: str) -> Any:
+    """Read one YAML document from ``path``; errors name ``display`` and the line."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise RuleFileError(f"cannot read file: {exc.strerror}", path=display) from exc
+    if size > MAX_FILE_BYTES:
+        raise RuleFileError(
+            f"file is {size} bytes; rule files are limited to {MAX_FILE_BYTES} bytes",
+            path=display,
+        )
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(f"not valid UTF-8 (byte {exc.start})", path=display) from exc
+    try:
+        node = yaml.compose(raw, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise RuleFileError(f"YAML syntax: {exc.problem}", path=display, line=line) from exc
+    except yaml.YAMLError as exc:
+        raise RuleFileError(f"YAML error: {exc}", path=display) from exc
+    if node is None:
+        return None
+    return _build(node, display, set())
+
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _build(node: yaml.Node, display: str, seen: set[int]) -> Any:
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        raise RuleFileError("anchors and aliases are not allowed", path=display, line=line)
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        out = YMap()
+        out.line = line
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise RuleFileError("merge keys (<<) are not allowed", path=display, line=line)
+            key = _build(key_node, display, seen)
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                raise RuleFileError(
+                    f"keys must be text, got {type(key).__name__} {key!r}",
+                    path=display,
+                    line=key_line,
+                )
+            if key in out:
+                raise RuleFileError(
+                    f"duplicate key {key!r} (first on line {out.key_lines[key]})",
+                    path=display,
+                    line=key_line,
+                )
+            out[key] = _build(value_node, display, seen)
+            out.key_lines[key] = key_line
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = YList()
+        items.line = line
+        items.item_lines = []
+        for item in node.value:
+            items.append(_build(item, display, seen))
+            items.item_lines.append(item.start_mark.line + 1)
+        return items
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise RuleFileError(f"bad value: {exc}", path=display, line=line) from exc
