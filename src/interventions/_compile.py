@@ -35,8 +35,11 @@ PREFIX_BUCKET = 3
 Matcher = tuple[bool, tuple[str, str]]
 """(is_prefix, (plain key, collapsed key)) for one token of a phrase."""
 
-Entry = tuple[int, tuple[Matcher, ...]]
-"""(term index, matchers of the tokens after the first)."""
+Entry = tuple[int, int, tuple[Matcher, ...]]
+"""(term index, position of the indexed token in the term, matchers of all the term's tokens).
+
+A phrase is indexed under its longest token, not its first: "how to help a friend with
+anorexia" waits behind "anorexia", so the common word "how" stays a cheap miss."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +115,19 @@ def compile_rules(ruleset: RuleSet) -> Index:
             collapsed_literals.append(squeezed)
             substrings[COLLAPSED + squeezed].append(tid)
             return
-        first_prefix, (plain, collapsed) = token_matcher(term.tokens[0], term.prefix_tokens[0])
-        rest = tuple(
+        matchers = tuple(
             token_matcher(tok, is_prefix)
-            for tok, is_prefix in zip(term.tokens[1:], term.prefix_tokens[1:], strict=True)
+            for tok, is_prefix in zip(term.tokens, term.prefix_tokens, strict=True)
         )
+        anchor = max(
+            range(len(matchers)), key=lambda k: (len(term.tokens[k]), not term.prefix_tokens[k])
+        )
+        is_prefix, (plain, collapsed) = matchers[anchor]
         for key in (plain, collapsed):
-            if first_prefix:
-                prefixes[key[:PREFIX_BUCKET]][key].append((tid, rest))
+            if is_prefix:
+                prefixes[key[:PREFIX_BUCKET]][key].append((tid, anchor, matchers))
             else:
-                words[key].append((tid, rest))
+                words[key].append((tid, anchor, matchers))
         if term.fuzzy:
             fuzzy_max = max(fuzzy_max, term.fuzzy)
             for variant in deletions(term.tokens[0], term.fuzzy):
@@ -151,4 +157,3 @@ def compile_rules(ruleset: RuleSet) -> Index:
         regexes=tuple(regexes),
         version=ruleset.version,
     )
-

@@ -15,11 +15,19 @@ from pathlib import Path
 from interventions._cards import language_of, locale_chain, resolve_card
 from interventions._compile import Index, compile_rules
 from interventions._decision import Card, Decision, Match
-from interventions._errors import InterventionsError
+from interventions._errors import InputError, InterventionsError
 from interventions._loader import load_rules
-from interventions._match import Hit, find_hits
+from interventions._match import REGEX_TIMEOUT, Hit, find_hits, may_hit
 from interventions._model import Action, RuleSet
-from interventions._normalize import Normalized, Step, Token, normalize
+from interventions._normalize import (
+    COLLAPSED,
+    MAX_QUERY_CHARS,
+    Normalized,
+    Step,
+    Token,
+    normalize,
+    token_steps,
+)
 
 __all__ = ["Engine", "Explanation", "default_rules_path"]
 
@@ -56,17 +64,22 @@ class Explanation:
             lines.append(f"{label}:")
             for tok in seq:
                 original = self.query[tok.start : tok.end]
-                keys = ", ".join(k.replace("\x01", "~") for k in tok.keys)
+                keys = ", ".join(k.replace(COLLAPSED, "~") for k in tok.keys)
                 lines.append(f"  [{tok.start}:{tok.end}] {original!r} -> {keys}")
+        lines.append("  (~ marks a collapsed reading)")
         d = self.decision
-        lines.append(f"decision: {d.action.value}" + (f" ({d.category}, {d.rule_id})" if d.rule_id else ""))
+        lines.append(
+            f"decision: {d.action.value}" + (f" ({d.category}, {d.rule_id})" if d.rule_id else "")
+        )
         for m in d.matches:
             lines.append(
                 f"  match {m.rule_id} {m.action.value} term={m.term!r} ({m.kind.value}) "
                 f"span=[{m.start}:{m.end}] {m.text!r}"
             )
         if d.card:
-            lines.append(f"card: {d.card.id} (text {d.card.text_key}, resources {d.card.resources_key})")
+            lines.append(
+                f"card: {d.card.id} (text {d.card.text_key}, resources {d.card.resources_key})"
+            )
         lines.append(f"ruleset: {d.ruleset_version}")
         return "\n".join(lines)
 
@@ -81,14 +94,36 @@ class Engine:
     'eating_disorder'
     """
 
-    __slots__ = ("_cards", "_index", "_none", "_none_truncated", "ruleset")
+    __slots__ = (
+        "_cache",
+        "_cache_size",
+        "_cards",
+        "_chunks",
+        "_index",
+        "_memo_size",
+        "_none",
+        "_none_truncated",
+        "ruleset",
+    )
 
-    def __init__(self, ruleset: RuleSet) -> None:
+    def __init__(self, ruleset: RuleSet, *, memo_size: int = 1 << 17, cache_size: int = 0) -> None:
+        """Compile ``ruleset``.
+
+        ``memo_size`` bounds the memo of words already seen to be benign (0 turns the fast path
+        off). ``cache_size`` bounds an optional cache of whole decisions per (query, locale),
+        off by default. Both are cleared when full; both are safe to share between threads.
+        """
+        if memo_size < 0 or cache_size < 0:
+            raise InputError("memo_size and cache_size must be >= 0")
         self.ruleset = ruleset
         self._index: Index = compile_rules(ruleset)
         self._none = Decision(Action.NONE, None, None, None, (), ruleset.version)
         self._none_truncated = Decision(Action.NONE, None, None, None, (), ruleset.version, True)
         self._cards: dict[tuple[str, tuple[str, ...]], Card] = {}
+        self._chunks: dict[str, _Chunk] = {}
+        self._memo_size = memo_size
+        self._cache: dict[tuple[str, str | None], Decision] = {}
+        self._cache_size = cache_size
 
     @classmethod
     def from_path(cls, path: str | Path) -> Engine:
@@ -115,11 +150,80 @@ class Engine:
             raise TypeError(f"query must be str, not {type(query).__name__}")
         if locale is not None and not isinstance(locale, str):
             raise TypeError(f"locale must be str or None, not {type(locale).__name__}")
+        if self._cache_size:
+            key = (query, locale)
+            cached = self._cache.get(key)
+            if cached is None:
+                cached = self._check(query, locale)
+                if len(self._cache) >= self._cache_size:
+                    self._cache.clear()
+                self._cache[key] = cached
+            return cached
+        return self._check(query, locale)
+
+    def _check(self, query: str, locale: str | None) -> Decision:
+        if self._memo_size and len(query) <= MAX_QUERY_CHARS and self._benign(query):
+            return self._none
+        return self._check_fully(query, locale)
+
+    def _check_fully(self, query: str, locale: str | None) -> Decision:
         norm = normalize(query)
         hits = find_hits(self._index, norm)
         if not hits:
             return self._none_truncated if norm.truncated else self._none
         return self._decide(norm, hits, locale)
+
+    def _benign(self, query: str) -> bool:
+        """True only if the full path would find nothing: every word is known to be benign.
+
+        Every normalization step works inside one whitespace-separated word except phrases
+        (which need a word that may hit), letters spelled out across words (``t h i n``,
+        tracked below) and regex terms (checked on the words' folded text).
+        """
+        chunks = self._chunks
+        run = 0
+        folded: list[str] = []
+        for word in query.split():
+            state = chunks.get(word)
+            if state is None:
+                state = self._chunk(word)
+            if state is _PLAIN:
+                run = 0
+                continue
+            if state.hit:
+                return False
+            if state.folded:
+                folded.append(state.folded)
+            if state.tokens == 0:
+                continue
+            if state.lead == state.tokens:
+                run += state.tokens
+            else:
+                run += state.lead
+                if run >= 3:
+                    return False
+                run = state.trail
+            if run >= 3:
+                return False
+        if self._index.regexes:
+            text = " ".join(folded)
+            return not any(p.search(text, timeout=REGEX_TIMEOUT) for _, p in self._index.regexes)
+        return True
+
+    def _chunk(self, word: str) -> _Chunk:
+        norm = normalize(word)
+        tokens = norm.tokens
+        singles = [len(t.text) == 1 for t in tokens]
+        lead = next((i for i, single in enumerate(singles) if not single), len(singles))
+        trail = next((i for i, single in enumerate(reversed(singles)) if not single), len(singles))
+        folded = " ".join(norm.text.split()) if self._index.regexes else ""
+        state = _Chunk(may_hit(self._index, norm), len(tokens), lead, trail, folded)
+        if not state.hit and state.tokens and not (lead or trail or folded):
+            state = _PLAIN  # the common case, recognised by identity
+        if len(self._chunks) >= self._memo_size:
+            self._chunks.clear()
+        self._chunks[word] = state
+        return state
 
     def check_many(self, queries: Iterable[str], *, locale: str | None = None) -> list[Decision]:
         """:meth:`check` for each query, in order."""
@@ -132,6 +236,7 @@ class Engine:
             raise TypeError(f"query must be str, not {type(query).__name__}")
         steps: list[Step] = []
         norm = normalize(query, trace=steps)
+        steps.extend(token_steps(norm))
         decision = self.check(query, locale=locale)
         return Explanation(norm.query, tuple(steps), norm.sequences, decision)
 
@@ -197,6 +302,20 @@ class Engine:
             card = resolve_card(self.ruleset.cards[card_id], locale)
             self._cards[key] = card
         return card
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """What one whitespace-separated word can contribute to a decision."""
+
+    hit: bool  # a token may take part in a hit
+    tokens: int
+    lead: int  # single-letter tokens at the start (for "t h i n s p o" across words)
+    trail: int  # ... and at the end
+    folded: str  # the word after steps 1-4, when regex terms need it
+
+
+_PLAIN = _Chunk(False, 1, 0, 0, "")
 
 
 @lru_cache(maxsize=1)

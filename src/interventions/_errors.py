@@ -2,7 +2,7 @@
 
     InterventionsError              (base of everything this library raises on purpose)
     ├── RuleFileError               a rule or card file is wrong: carries path, line, rule id
-    ├── ArtifactError               a compiled rule-set file is unreadable, tampered or of another version
+    ├── ArtifactError               a compiled rule set is unreadable, tampered or too new/old
     └── InputError (ValueError)     an argument the caller passed cannot be used (e.g. a locale)
 
 A query is never an error: any ``str`` gets a decision. A query that is not a ``str`` is a

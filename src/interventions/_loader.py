@@ -316,17 +316,14 @@ def _parse_examples(m: YMap, where: _Where) -> tuple[tuple[Example, ...], tuple[
                 parsed.append(Example(query, locale, line))
             else:
                 raise where.error(
-                    f"an example is a query or {{query: ..., locale: ...}}, got "
-                    f"{_type_name(item)}",
+                    f"an example is a query or {{query: ..., locale: ...}}, got {_type_name(item)}",
                     line,
                 )
         out.append(tuple(parsed))
     return out[0], out[1]
 
 
-def _parse_rule(
-    item: Any, line: int, category: str, file_card: str | None, where: _Where
-) -> Rule:
+def _parse_rule(item: Any, line: int, category: str, file_card: str | None, where: _Where) -> Rule:
     m = _mapping(item, line, "a rule", where)
     where.rule_id = None
     if "id" in m:
@@ -347,8 +344,10 @@ def _parse_rule(
     card = _text(m, "card", where) if "card" in m else file_card
     if card is None:
         raise where.error("no card: give the rule a 'card' or the file a top-level 'card'", m.line)
-    status = Status(_choice(m, "status", [s.value for s in Status], where)) if "status" in m else (
-        Status.STABLE
+    status = (
+        Status(_choice(m, "status", [s.value for s in Status], where))
+        if "status" in m
+        else (Status.STABLE)
     )
     languages = _languages(m, where) if "languages" in m else frozenset()
     description = _text(m, "description", where) if "description" in m else ""
@@ -384,9 +383,7 @@ def _parse_rule_file(path: Path, display: str) -> tuple[list[Rule], int]:
     _check_keys(m, RULE_FILE_KEYS, ("category", "rules"), "a rule file", where)
     category = _text(m, "category", where)
     if not _NAME_RE.match(category):
-        raise where.error(
-            f"category {category!r} must match [a-z][a-z0-9_]*", _line(m, "category")
-        )
+        raise where.error(f"category {category!r} must match [a-z][a-z0-9_]*", _line(m, "category"))
     file_card = _text(m, "card", where) if "card" in m else None
     items = _list(m["rules"], _line(m, "rules"), "rules", where, non_empty=True)
     rules = [
@@ -430,7 +427,9 @@ def _parse_resource(item: Any, line: int, where: _Where, today: dt.date) -> Reso
     for key in ("url", "chat"):
         value = values[key]
         if key == "url" and value and not value.startswith(("https://", "http://")):
-            raise where.error(f"url must start with https:// or http://, got {value!r}", _line(m, key))
+            raise where.error(
+                f"url must start with https:// or http://, got {value!r}", _line(m, key)
+            )
     verified = m["verified"]
     if isinstance(verified, dt.datetime) or not isinstance(verified, dt.date):
         raise where.error(

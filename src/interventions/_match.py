@@ -12,7 +12,15 @@ from rapidfuzz.distance import Levenshtein
 from interventions._compile import MAX_FUZZY_TOKEN, Entry, Index, Matcher, deletions
 from interventions._normalize import COLLAPSED, Normalized, Token
 
-__all__ = ["REGEX_TIMEOUT", "Hit", "find_hits", "fuzzy_key", "matcher_accepts"]
+__all__ = [
+    "REGEX_TIMEOUT",
+    "Hit",
+    "find_hits",
+    "fuzzy_key",
+    "matcher_accepts",
+    "may_hit",
+    "regex_text",
+]
 
 REGEX_TIMEOUT = 0.05
 """Seconds a regex term may run on one query before it counts as not matching."""
@@ -28,22 +36,24 @@ def matcher_accepts(matcher: Matcher, keys: tuple[str, ...]) -> bool:
 
 
 def _extend(hits: list[Hit], entries: tuple[Entry, ...], seq: tuple[Token, ...], j: int) -> bool:
-    """Record the entries that match at ``seq[j]``; say whether a one-token term was among them."""
+    """Record the entries that match with their indexed token at ``seq[j]``; say whether a
+    one-token term was among them."""
     word = False
-    tok = seq[j]
-    for tid, rest in entries:
-        if not rest:
-            hits.append((tid, tok.start, tok.end))
+    n = len(seq)
+    for tid, anchor, matchers in entries:
+        if len(matchers) == 1:
+            hits.append((tid, seq[j].start, seq[j].end))
             word = True
             continue
-        last = j + len(rest)
-        if last >= len(seq):
+        first = j - anchor
+        last = first + len(matchers) - 1
+        if first < 0 or last >= n:
             continue
-        for k, matcher in enumerate(rest, start=j + 1):
-            if not matcher_accepts(matcher, seq[k].keys):
+        for k, matcher in enumerate(matchers):
+            if k != anchor and not matcher_accepts(matcher, seq[first + k].keys):
                 break
         else:
-            hits.append((tid, tok.start, seq[last].end))
+            hits.append((tid, seq[first].start, seq[last].end))
     return word
 
 
@@ -113,17 +123,60 @@ def _substrings(index: Index, tok: Token, hits: list[Hit]) -> None:
                 hits.append((tid, tok.start, tok.end))
 
 
-def _regexes(index: Index, norm: Normalized, hits: list[Hit]) -> None:
+def regex_text(norm: Normalized) -> tuple[str, list[int]]:
+    """The text regex terms run on: the folded query (steps 1-4) with every run of whitespace
+    made one space, and where each of its characters came from in the original query."""
+    text = norm.text
     origin = norm.origin
+    out: list[str] = []
+    where: list[int] = []
+    pending = False
+    for k, c in enumerate(text):
+        if c.isspace():
+            pending = bool(out)
+            continue
+        if pending:
+            out.append(" ")
+            where.append(where[-1])
+            pending = False
+        out.append(c)
+        where.append(k if origin is None else origin[k])
+    return "".join(out), where
+
+
+def _regexes(index: Index, norm: Normalized, hits: list[Hit]) -> None:
+    text, where = regex_text(norm)
     for tid, pattern in index.regexes:
         try:
-            for m in pattern.finditer(norm.text, timeout=REGEX_TIMEOUT):
+            for m in pattern.finditer(text, timeout=REGEX_TIMEOUT):
                 a, b = m.span()
-                if a == b:
-                    continue
-                if origin is None:
-                    hits.append((tid, a, b))
-                else:
-                    hits.append((tid, origin[a], origin[b - 1] + 1))
+                if a != b:
+                    hits.append((tid, where[a], where[b - 1] + 1))
         except TimeoutError:
             continue
+
+
+def may_hit(index: Index, norm: Normalized) -> bool:
+    """Whether any token of ``norm`` could take part in a hit: a word, the first token of a
+    phrase, a prefix, a fuzzy or a substring term. Never False when :func:`find_hits` could find
+    something in a query containing these tokens (regex terms aside); used to skip benign
+    words without running the matcher."""
+    words = index.words
+    prefixes = index.prefixes
+    for seq in norm.sequences:
+        for tok in seq:
+            for key in tok.keys:
+                if key in words:
+                    return True
+                for b in index.prefix_buckets:
+                    group = prefixes.get(key[:b])
+                    if group is not None and any(key.startswith(p) for p, _ in group):
+                        return True
+            hits: list[Hit] = []
+            if index.fuzzy:
+                _fuzzy(index, tok, hits)
+            if index.substring_plain is not None:
+                _substrings(index, tok, hits)
+            if hits:
+                return True
+    return False

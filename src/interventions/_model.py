@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 __all__ = [
     "Action",
     "CardDefinition",
-    "Example",
     "CardText",
+    "Example",
     "Resource",
     "Rule",
     "RuleSet",

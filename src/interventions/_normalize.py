@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from unidecode import unidecode
 
@@ -40,6 +41,7 @@ __all__ = [
     "collapse",
     "normalize",
     "token_keys",
+    "token_steps",
 ]
 
 MAX_QUERY_CHARS = 1024
@@ -308,6 +310,7 @@ def _joined(
 ) -> list[tuple[Token, ...]]:
     """Readings that join letters split by separators: ``t h i n s p o``, ``pro-ana``."""
     extra: list[tuple[Token, ...]] = []
+    done: set[tuple[int, int]] = set()
     n = len(tokens)
     k = 0
     # spaced or dotted single letters: t h i n s p o / p.r.o.a.n.a
@@ -322,6 +325,7 @@ def _joined(
             j += 1
         if j - k + 1 >= 3:
             extra.append((_join(tokens[k : j + 1]),))
+            done.add((tokens[k].start, tokens[j].end))
             k = j + 1
         else:
             k += 1
@@ -329,17 +333,18 @@ def _joined(
     k = 0
     while k < n:
         j = k
-        while (
-            j + 1 < n
-            and spans[j + 1][0] - spans[j][1] == 1
-            and text[spans[j][1]] in _JOINERS
-        ):
+        while j + 1 < n and spans[j + 1][0] - spans[j][1] == 1 and text[spans[j][1]] in _JOINERS:
             j += 1
         if j > k:
             chain = tokens[k : j + 1]
-            for a in range(len(chain)):
-                for b in range(a + 2, min(len(chain), a + _MAX_CHAIN) + 1):
-                    extra.append((_join(chain[a:b]),))
+            if any(len(t.text) == 1 for t in chain):
+                # letters spelled out one by one: only the whole word is a reading
+                if (chain[0].start, chain[-1].end) not in done:
+                    extra.append((_join(chain),))
+            else:
+                for a in range(len(chain)):
+                    for b in range(a + 2, min(len(chain), a + _MAX_CHAIN) + 1):
+                        extra.append((_join(chain[a:b]),))
         k = j + 1
     return extra
 
@@ -350,7 +355,7 @@ def _join(tokens: list[Token] | tuple[Token, ...]) -> Token:
 
 
 def _camel(
-    query: str, text: str, span: tuple[int, int], origin: list[int] | None, tok: Token
+    query: str, text: str, span: tuple[int, int], origin: list[int] | None
 ) -> tuple[Token, ...] | None:
     """``ThinspoTips`` → ``thinspo`` + ``tips``: split where lower case meets upper case."""
     a, b = span
@@ -363,7 +368,7 @@ def _camel(
         return None
     cuts.append(b)
     pieces = []
-    for x, y in zip(cuts, cuts[1:], strict=False):
+    for x, y in pairwise(cuts):
         piece = text[x:y]
         start = x if origin is None else origin[x]
         end = y if origin is None else origin[y - 1] + 1
@@ -412,9 +417,9 @@ def normalize(query: str, *, trace: list[Step] | None = None) -> Normalized:
     sequences: list[tuple[Token, ...]] = [tuple(tokens)]
     if len(tokens) > 1:
         sequences.extend(_joined(text, spans, tokens))
-    for span, tok in zip(spans, tokens, strict=True):
-        if _has_upper(query, tok):
-            camel = _camel(query, text, span, origin, tok)
+    for span, token in zip(spans, tokens, strict=True):
+        if _has_upper(query, token):
+            camel = _camel(query, text, span, origin)
             if camel:
                 sequences.append(camel)
     return Normalized(query, text, tuple(sequences), truncated, origin)
@@ -425,3 +430,28 @@ def _has_upper(query: str, tok: Token) -> bool:
         return False
     seg = query[tok.start + 1 : tok.end]
     return not seg.islower() and any(c.isupper() for c in seg)
+
+
+def token_steps(norm: Normalized) -> list[Step]:
+    """Steps 5-8 as readable lines, for :meth:`Engine.explain`."""
+    tokens = norm.tokens
+    leet = []
+    collapsed = []
+    for tok in tokens:
+        plain = [k for k in tok.keys if not k.startswith(COLLAPSED) and k != tok.text]
+        if plain:
+            leet.append(f"{tok.text}→{'|'.join(plain)}")
+        squeezed = [k[1:] for k in tok.keys if k.startswith(COLLAPSED)]
+        if squeezed:
+            collapsed.append(f"{tok.text}→{'|'.join(squeezed)}")
+    joined = [s[0].text for s in norm.sequences[1:] if s[0].origin == "joined"]
+    hashtags = [
+        " + ".join(t.text for t in s) for s in norm.sequences[1:] if s[0].origin == "hashtag"
+    ]
+    return [
+        Step("tokens", " ".join(t.text for t in tokens)),
+        Step("leet", ", ".join(leet) or "-"),
+        Step("collapse", ", ".join(collapsed) or "-"),
+        Step("separators", ", ".join(joined) or "-"),
+        Step("hashtags", ", ".join(hashtags) or "-"),
+    ]

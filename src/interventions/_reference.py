@@ -20,7 +20,9 @@ __all__ = ["reference_hits"]
 def _is_word_term_token(index: Index, tok: Token) -> bool:
     for ref in index.terms:
         t = ref.term
-        if t.kind in (TermKind.WORD,) and matcher_accepts(token_matcher(t.tokens[0], False), tok.keys):
+        if t.kind in (TermKind.WORD,) and matcher_accepts(
+            token_matcher(t.tokens[0], False), tok.keys
+        ):
             return True
     return False
 
@@ -31,14 +33,19 @@ def reference_hits(index: Index, norm: Normalized) -> list[Hit]:
         term = ref.term
         if term.kind is TermKind.REGEX:
             pattern = regex.compile(term.text, regex.V1)
+            # the same text as the fast path, built independently: words joined by one space
+            words = [(m.start(), m.end()) for m in regex.finditer(r"\S+", norm.text)]
+            text = " ".join(norm.text[a:b] for a, b in words)
+            where: list[int] = []
+            for n, (a, b) in enumerate(words):
+                if n:
+                    where.append(where[-1])
+                where.extend(range(a, b) if norm.origin is None else norm.origin[a:b])
             try:
-                for m in pattern.finditer(norm.text, timeout=REGEX_TIMEOUT):
+                for m in pattern.finditer(text, timeout=REGEX_TIMEOUT):
                     a, b = m.span()
                     if a != b:
-                        if norm.origin is None:
-                            hits.append((tid, a, b))
-                        else:
-                            hits.append((tid, norm.origin[a], norm.origin[b - 1] + 1))
+                        hits.append((tid, where[a], where[b - 1] + 1))
             except TimeoutError:
                 pass
             continue

@@ -60,7 +60,11 @@ def read_yaml(path: Path, display: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise RuleFileError(f"YAML syntax: {exc.problem}", path=display, line=line) from exc
+        message = f"YAML syntax: {exc.problem}"
+        if exc.context and exc.context_mark is not None:
+            # "while parsing a flow sequence": say where the unclosed thing started
+            message += f" ({exc.context} started on line {exc.context_mark.line + 1})"
+        raise RuleFileError(message, path=display, line=line) from exc
     except yaml.YAMLError as exc:
         raise RuleFileError(f"YAML error: {exc}", path=display) from exc
     if node is None:
@@ -71,10 +75,16 @@ def read_yaml(path: Path, display: str) -> Any:
 _constructor = yaml.constructor.SafeConstructor()
 
 
-def _build(node: yaml.Node, display: str, seen: set[int]) -> Any:
+def _build(node: yaml.Node, display: str, seen: set[int], used_at: int | None = None) -> Any:
     line = node.start_mark.line + 1
     if id(node) in seen:
-        raise RuleFileError("anchors and aliases are not allowed", path=display, line=line)
+        # an alias: the composer hands back the anchored node a second time
+        raise RuleFileError(
+            f"anchors and aliases (&name, *name) are not allowed; write the value out (the "
+            f"anchor is on line {line}; a card's 'en' text can simply be left to 'default')",
+            path=display,
+            line=used_at or line,
+        )
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         out = YMap()
@@ -97,7 +107,7 @@ def _build(node: yaml.Node, display: str, seen: set[int]) -> Any:
                     path=display,
                     line=key_line,
                 )
-            out[key] = _build(value_node, display, seen)
+            out[key] = _build(value_node, display, seen, key_line)
             out.key_lines[key] = key_line
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -105,7 +115,7 @@ def _build(node: yaml.Node, display: str, seen: set[int]) -> Any:
         items.line = line
         items.item_lines = []
         for item in node.value:
-            items.append(_build(item, display, seen))
+            items.append(_build(item, display, seen, item.start_mark.line + 1))
             items.item_lines.append(item.start_mark.line + 1)
         return items
     try:

@@ -52,7 +52,12 @@ def _emit(engine: Engine, query: str, args: argparse.Namespace) -> None:
             out["steps"] = [{"name": s.name, "text": s.text} for s in explanation.steps]
             out["tokens"] = [
                 [
-                    {"span": [t.start, t.end], "text": t.text, "keys": list(t.keys), "origin": t.origin}
+                    {
+                        "span": [t.start, t.end],
+                        "text": t.text,
+                        "keys": list(t.keys),
+                        "origin": t.origin,
+                    }
                     for t in seq
                 ]
                 for seq in explanation.sequences

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from interventions._engine import Engine
 
@@ -25,13 +25,13 @@ def engine_from_args(args: argparse.Namespace) -> Engine:
     return Engine.default()
 
 
-def read_lines(stream: object = None) -> Iterator[tuple[int, str | None]]:
+def read_lines(stream: Iterable[bytes] | None = None) -> Iterator[tuple[int, str | None]]:
     """Yield ``(line number, text)`` from binary stdin; text is None for a line that is not
     UTF-8 (reported on stderr, and the run goes on)."""
     buffer = sys.stdin.buffer if stream is None else stream
-    for number, raw in enumerate(buffer, start=1):  # type: ignore[call-overload]
+    for number, raw in enumerate(buffer, start=1):
         try:
-            text = bytes(raw).decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             print(f"line {number}: not valid UTF-8 (byte {exc.start}); skipped", file=sys.stderr)
             yield number, None
