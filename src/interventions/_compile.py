@@ -15,6 +15,7 @@ import regex
 
 from interventions._model import Rule, RuleSet, Status, Term, TermKind
 from interventions._normalize import COLLAPSED, collapse
+from interventions._segment import Segmenter
 
 __all__ = [
     "MAX_FUZZY_TOKEN",
@@ -64,6 +65,7 @@ class Index:
     fuzzy: dict[str, tuple[int, ...]]
     fuzzy_max: int
     regexes: tuple[tuple[int, regex.Pattern[str]], ...]
+    segmenter: Segmenter
     version: str
 
 
@@ -155,5 +157,8 @@ def compile_rules(ruleset: RuleSet) -> Index:
         fuzzy={k: tuple(dict.fromkeys(v)) for k, v in fuzzy.items()},
         fuzzy_max=fuzzy_max,
         regexes=tuple(regexes),
+        segmenter=Segmenter.build(
+            ruleset.vocabulary, frozenset(tok for ref in terms for tok in ref.term.tokens)
+        ),
         version=ruleset.version,
     )

@@ -167,7 +167,7 @@ class Engine:
         return self._check_fully(query, locale)
 
     def _check_fully(self, query: str, locale: str | None) -> Decision:
-        norm = normalize(query)
+        norm = self._index.segmenter.extend(normalize(query))
         hits = find_hits(self._index, norm)
         if not hits:
             return self._none_truncated if norm.truncated else self._none
@@ -211,7 +211,7 @@ class Engine:
         return True
 
     def _chunk(self, word: str) -> _Chunk:
-        norm = normalize(word)
+        norm = self._index.segmenter.extend(normalize(word))
         tokens = norm.tokens
         singles = [len(t.text) == 1 for t in tokens]
         lead = next((i for i, single in enumerate(singles) if not single), len(singles))
@@ -235,7 +235,7 @@ class Engine:
         if not isinstance(query, str):
             raise TypeError(f"query must be str, not {type(query).__name__}")
         steps: list[Step] = []
-        norm = normalize(query, trace=steps)
+        norm = self._index.segmenter.extend(normalize(query, trace=steps))
         steps.extend(token_steps(norm))
         decision = self.check(query, locale=locale)
         return Explanation(norm.query, tuple(steps), norm.sequences, decision)

@@ -31,7 +31,7 @@ from interventions._model import (
     TermKind,
 )
 from interventions._normalize import normalize
-from interventions._yaml import YList, YMap, read_yaml
+from interventions._yaml import MAX_FILE_BYTES, YList, YMap, read_yaml
 
 __all__ = ["load_rules", "parse_locale_key"]
 
@@ -545,8 +545,18 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
         if parsed and parsed[0].category not in categories:
             categories.append(parsed[0].category)
 
+    vocab_dir = root / "vocabulary"
+    vocab_files = (
+        sorted(p for p in vocab_dir.iterdir() if p.suffix == ".txt" and p.is_file())
+        if vocab_dir.is_dir()
+        else []
+    )
+    vocabulary: set[str] = set()
+    for p in vocab_files:
+        vocabulary |= _read_vocabulary(p, display(p))
+
     digest = hashlib.sha256()
-    for p in [*rule_files, *card_files]:
+    for p in [*rule_files, *card_files, *vocab_files]:
         digest.update(p.relative_to(root).as_posix().encode() + b"\0")
         digest.update(p.read_bytes() + b"\0")
     return RuleSet(
@@ -555,4 +565,27 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
         version=digest.hexdigest()[:16],
         source=str(root),
         categories=tuple(categories),
+        vocabulary=frozenset(vocabulary),
     )
+
+
+def _read_vocabulary(path: Path, display: str) -> set[str]:
+    """One word per line; ``#`` starts a comment. Each word must normalize to one token."""
+    where = _Where(display)
+    try:
+        raw = path.read_bytes()
+        if len(raw) > MAX_FILE_BYTES:
+            raise where.error(f"file is over {MAX_FILE_BYTES} bytes", None)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise where.error(f"not valid UTF-8 (byte {exc.start})", None) from exc
+    words: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        word = line.split("#", 1)[0].strip()
+        if not word:
+            continue
+        tokens = [t.text for t in normalize(word).tokens]
+        if len(tokens) != 1:
+            raise where.error(f"{word!r} is not one word after normalization: {tokens}", number)
+        words.add(tokens[0])
+    return words

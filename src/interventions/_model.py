@@ -155,3 +155,5 @@ class RuleSet:
     version: str
     source: str = ""
     categories: tuple[str, ...] = field(default=())
+    vocabulary: frozenset[str] = frozenset()
+    """Words used to split concatenations (``rules/vocabulary/*.txt``), normalized."""

@@ -88,7 +88,8 @@ class Token:
     start: int
     end: int
     keys: tuple[str, ...]
-    origin: str = "token"  # token | joined | hashtag
+    origin: str = "token"  # token | joined | hashtag | segmented
+    hashtag: bool = False  # written right after '#'
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,7 +413,8 @@ def normalize(query: str, *, trace: list[Step] | None = None) -> Normalized:
         else:
             start, end = origin[a], origin[b - 1] + 1
         spans.append((a, b))
-        tokens.append(Token(tok, start, end, token_keys(tok)))
+        hashtag = a > 0 and text[a - 1] == "#"
+        tokens.append(Token(tok, start, end, token_keys(tok), hashtag=hashtag))
 
     sequences: list[tuple[Token, ...]] = [tuple(tokens)]
     if len(tokens) > 1:
@@ -446,7 +448,9 @@ def token_steps(norm: Normalized) -> list[Step]:
             collapsed.append(f"{tok.text}→{'|'.join(squeezed)}")
     joined = [s[0].text for s in norm.sequences[1:] if s[0].origin == "joined"]
     hashtags = [
-        " + ".join(t.text for t in s) for s in norm.sequences[1:] if s[0].origin == "hashtag"
+        " + ".join(t.text for t in s)
+        for s in norm.sequences[1:]
+        if s[0].origin in ("hashtag", "segmented")
     ]
     return [
         Step("tokens", " ".join(t.text for t in tokens)),

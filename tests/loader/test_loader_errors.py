@@ -86,7 +86,8 @@ def test_rule_mistakes(tmp_path: Path, fields: dict[str, str], line: int, messag
 
 
 def test_duplicate_key(tmp_path: Path) -> None:
-    body = RULE.format(extra="").replace("    action: redirect\n", "    action: redirect\n    action: block\n")
+    twice = "action: redirect\n    action: block\n"
+    body = RULE.format(extra="").replace("action: redirect\n", twice)
     error = load_error(tmp_path, body)
     assert "duplicate key 'action' (first on line 5)" in str(error)
     assert error.line == 6
@@ -194,5 +195,6 @@ def test_the_mini_rules_load() -> None:
 def test_version_is_a_content_hash(tmp_path: Path) -> None:
     a = load_rules(rules_dir(tmp_path / "a", RULE.format(extra="")))
     b = load_rules(rules_dir(tmp_path / "b", RULE.format(extra="")))
-    c = load_rules(rules_dir(tmp_path / "c", RULE.format(extra="").replace("thinspo]", "thinspo, x1]")))
+    changed = RULE.format(extra="").replace("thinspo]", "thinspo, x1]")
+    c = load_rules(rules_dir(tmp_path / "c", changed))
     assert a.version == b.version != c.version
