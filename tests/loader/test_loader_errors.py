@@ -111,7 +111,10 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
 
 def test_aliases_are_refused(tmp_path: Path) -> None:
     body = RULE.format(extra="").replace("terms: [thinspo]", "terms: &t [thinspo]\n    unless: *t")
-    assert "anchors and aliases are not allowed" in str(load_error(tmp_path, body))
+    error = load_error(tmp_path, body)
+    assert "anchors and aliases (&name, *name) are not allowed" in str(error)
+    assert error.line == 7  # where the alias is used; the message names the anchor's line 6
+    assert "anchor is on line 6" in str(error)
 
 
 def test_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:

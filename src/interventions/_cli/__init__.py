@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from interventions._cli import _check
+from interventions._cli import _batch, _check, _compile, _diff, _lint, _schema, _test
 from interventions._errors import InterventionsError
 
 __all__ = ["main"]
 
-COMMANDS = (_check,)
+COMMANDS = (_check, _batch, _diff, _compile, _lint, _test, _schema)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,534 @@
+"""Compiled rule-set artefacts: a validated :class:`RuleSet` saved as hashed, versioned plain data.
+
+Loading an artefact skips YAML parsing, validation and term normalization. The file is never
+pickle: it is one line of JSON (the header) followed by the payload, JSON that may be
+zlib-compressed::
+
+    {"format": "interventions.ruleset", "format_version": 1, ..., "payload_sha256": "…"}\\n
+    <payload bytes>
+
+The header is readable with ``head -1``. The hash covers the payload bytes exactly as stored,
+so a changed byte is refused before anything is decompressed or parsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import zlib
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypedDict, TypeVar, cast
+
+from interventions._errors import ArtifactError, InterventionsError
+from interventions._model import (
+    Action,
+    CardDefinition,
+    CardText,
+    Example,
+    Resource,
+    Rule,
+    RuleSet,
+    Status,
+    Term,
+    TermKind,
+)
+from interventions._normalize import normalize
+
+__all__ = [
+    "FORMAT_NAME",
+    "FORMAT_VERSION",
+    "ArtifactHeader",
+    "normalizer_fingerprint",
+    "read_artifact",
+    "read_artifact_header",
+    "ruleset_from_path",
+    "write_artifact",
+]
+
+FORMAT_NAME = "interventions.ruleset"
+FORMAT_VERSION = 1
+"""Bumped whenever the payload layout changes; a reader refuses any other version."""
+
+MAX_HEADER_BYTES = 64 * 1024
+MAX_PAYLOAD_BYTES = 256 * 1024 * 1024
+"""Bounds on what a reader accepts, so a hostile file cannot make it allocate without limit."""
+
+_COMPRESSIONS = ("zlib", "none")
+
+# Strings that exercise every normalization step. Their normalized form is hashed into the
+# header: terms in an artefact were normalized when it was compiled, and a library whose
+# normalizer has changed since would look them up under keys it no longer produces.
+_NORMALIZER_PROBES = (
+    "𝓽𝓱𝓲𝓷 ＴＨＩＮ ﬁne",
+    "th\u200bin\u00adspo pro\u200d-ana",
+    "thinѕро Ηello 🅣🅗🅘🅝",
+    "przemocą ätstörning ÆØÅ straße",
+    "th1nsp0 @na $ui|cide h4t3 7h1n 5!ck",
+    "thinspooo anna looong",
+    "p.r.o.a.n.a t h i n s p o pro-ana pro_ana k.y.s",
+    "#ThinspoTips #proanatips #EDRecovery",
+)
+
+
+@lru_cache(maxsize=1)
+def normalizer_fingerprint() -> str:
+    """A short hash of what the normalizer makes of a fixed set of probe strings."""
+    digest = hashlib.sha256()
+    for probe in _NORMALIZER_PROBES:
+        norm = normalize(probe)
+        digest.update(norm.text.encode("utf-8", "surrogatepass") + b"\0")
+        for seq in norm.sequences:
+            for tok in seq:
+                parts = (tok.text, tok.origin, str(tok.start), str(tok.end), *tok.keys)
+                digest.update("\x1f".join(parts).encode("utf-8", "surrogatepass") + b"\x1e")
+            digest.update(b"\x1d")
+    return digest.hexdigest()[:16]
+
+
+def _library_version() -> str:
+    # Imported late: the package's __init__ imports the engine, which may import this module.
+    from interventions import __version__
+
+    return __version__
+
+
+class ArtifactHeader(TypedDict):
+    """The header line of an artefact, as JSON."""
+
+    format: str
+    format_version: int
+    library_version: str
+    normalizer: str
+    ruleset_version: str
+    rules: int
+    cards: int
+    compression: str
+    payload_bytes: int
+    payload_sha256: str
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+_TermCore = tuple[str, str, tuple[str, ...], tuple[bool, ...], int]
+
+
+class _TermTable:
+    """Terms without their line, stored once: rules repeat long ``unless`` lists, and a shared
+    table makes the file smaller and is validated once when read."""
+
+    def __init__(self) -> None:
+        self.index: dict[_TermCore, int] = {}
+
+    def ref(self, t: Term) -> list[int]:
+        core = (t.kind.value, t.text, t.tokens, t.prefix_tokens, t.fuzzy)
+        i = self.index.setdefault(core, len(self.index))
+        return [i, t.line]
+
+    def data(self) -> list[list[Any]]:
+        return [
+            [k, text, list(toks), [int(p) for p in pre], fz]
+            for k, text, toks, pre, fz in self.index
+        ]
+
+
+def _example_data(e: Example) -> list[Any]:
+    return [e.query, e.locale, e.line]
+
+
+def _rule_data(r: Rule, table: _TermTable) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "category": r.category,
+        "action": r.action.value,
+        "card": r.card,
+        "priority": r.priority,
+        "status": r.status.value,
+        "languages": sorted(r.languages),
+        "description": r.description,
+        "terms": [table.ref(t) for t in r.terms],
+        "unless": [table.ref(t) for t in r.unless],
+        "unless_scope": r.unless_scope,
+        "match": [_example_data(e) for e in r.match_examples],
+        "no_match": [_example_data(e) for e in r.no_match_examples],
+        "path": r.path,
+        "line": r.line,
+    }
+
+
+_RESOURCE_OPTIONAL = ("phone", "sms", "chat", "url", "email", "hours", "note")
+
+
+def _resource_data(r: Resource) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": r.name, "source": r.source, "verified": r.verified.isoformat()}
+    for key in _RESOURCE_OPTIONAL:
+        value = getattr(r, key)
+        if value is not None:
+            out[key] = value
+    if r.languages:
+        out["languages"] = list(r.languages)
+    return out
+
+
+def _card_data(c: CardDefinition) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "text": {k: [t.title, t.body] for k, t in c.text.items()},
+        "resources": {k: [_resource_data(r) for r in rs] for k, rs in c.resources.items()},
+        "path": c.path,
+        "line": c.line,
+    }
+
+
+def _payload(ruleset: RuleSet) -> dict[str, Any]:
+    table = _TermTable()
+    rules = [_rule_data(r, table) for r in ruleset.rules]
+    return {
+        "version": ruleset.version,
+        "source": ruleset.source,
+        "categories": list(ruleset.categories),
+        "vocabulary": sorted(ruleset.vocabulary),
+        "terms": table.data(),
+        "rules": rules,
+        "cards": [_card_data(c) for c in ruleset.cards.values()],
+    }
+
+
+def write_artifact(ruleset: RuleSet, path: str | Path, *, compress: bool = True) -> ArtifactHeader:
+    """Write ``ruleset`` to ``path`` as a compiled artefact and return its header.
+
+    The file is written to a temporary name and renamed into place, so a reader never sees a
+    half-written artefact.
+
+    >>> import tempfile, os
+    >>> from interventions import Engine
+    >>> rs = Engine.default().ruleset
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     header = write_artifact(rs, os.path.join(d, "rules.json.z"))
+    ...     read_artifact(os.path.join(d, "rules.json.z")) == rs
+    True
+    """
+    text = json.dumps(_payload(ruleset), ensure_ascii=False, separators=(",", ":"))
+    payload = text.encode("utf-8", "surrogatepass")
+    if compress:
+        payload = zlib.compress(payload, 9)
+    header = ArtifactHeader(
+        format=FORMAT_NAME,
+        format_version=FORMAT_VERSION,
+        library_version=_library_version(),
+        normalizer=normalizer_fingerprint(),
+        ruleset_version=ruleset.version,
+        rules=len(ruleset.rules),
+        cards=len(ruleset.cards),
+        compression="zlib" if compress else "none",
+        payload_bytes=len(payload),
+        payload_sha256=hashlib.sha256(payload).hexdigest(),
+    )
+    data = json.dumps(header, separators=(", ", ": ")).encode("ascii") + b"\n" + payload
+    target = Path(path)
+    # open(..., "xb") rather than mkstemp: the file gets the user's umask, not mode 0600.
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "xb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return header
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def _split(data: bytes, where: str) -> tuple[ArtifactHeader, bytes]:
+    newline = data.find(b"\n", 0, MAX_HEADER_BYTES)
+    if newline < 0 or not data.startswith(b"{"):
+        raise ArtifactError(
+            f"{where}: not a compiled rule set (no header line); make one with "
+            "`interventions compile RULES -o FILE`"
+        )
+    try:
+        header = json.loads(data[:newline].decode("ascii"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ArtifactError(f"{where}: not a compiled rule set (garbled header: {exc})") from exc
+    if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
+        raise ArtifactError(f"{where}: not a compiled rule set (format is not {FORMAT_NAME!r})")
+    return cast(ArtifactHeader, header), data[newline + 1 :]
+
+
+def _check_header(header: ArtifactHeader, payload: bytes, where: str) -> None:
+    version = header.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ArtifactError(
+            f"{where}: format version {version!r}, but this library (interventions "
+            f"{_library_version()}) reads version {FORMAT_VERSION} only; recompile it with "
+            "`interventions compile`"
+        )
+    expected = header.get("payload_bytes")
+    digest = header.get("payload_sha256")
+    compression = header.get("compression")
+    if not isinstance(expected, int) or not isinstance(digest, str):
+        raise ArtifactError(f"{where}: header lacks payload_bytes/payload_sha256")
+    if compression not in _COMPRESSIONS:
+        raise ArtifactError(f"{where}: unknown compression {compression!r}")
+    if len(payload) < expected:
+        raise ArtifactError(
+            f"{where}: truncated: the payload has {len(payload)} of its {expected} bytes"
+        )
+    if len(payload) > expected:
+        raise ArtifactError(
+            f"{where}: {len(payload) - expected} unexpected bytes after the payload "
+            "(tampered or concatenated)"
+        )
+    if hashlib.sha256(payload).hexdigest() != digest:
+        raise ArtifactError(
+            f"{where}: payload sha256 does not match the header: the file was modified or "
+            "corrupted after it was compiled; recompile it"
+        )
+    fingerprint = header.get("normalizer")
+    if fingerprint != normalizer_fingerprint():
+        raise ArtifactError(
+            f"{where}: compiled by interventions {header.get('library_version')!r} whose "
+            "normalizer differs from this one, so its terms could no longer match; recompile "
+            "it with `interventions compile`"
+        )
+
+
+def read_artifact_header(path: str | Path) -> ArtifactHeader:
+    """The header of the artefact at ``path``, without checking or decoding the payload."""
+    where = str(path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(MAX_HEADER_BYTES)
+    except OSError as exc:
+        raise ArtifactError(f"{where}: cannot read: {exc.strerror or exc}") from exc
+    return _split(head, where)[0]
+
+
+def read_artifact(path: str | Path) -> RuleSet:
+    """Load the :class:`RuleSet` saved by :func:`write_artifact`.
+
+    Raises :class:`ArtifactError` for a file that is not an artefact, is truncated, was modified
+    after it was written (sha256 mismatch), has another format version, or was compiled by a
+    library whose normalizer differs from this one.
+    """
+    where = str(path)
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_HEADER_BYTES + MAX_PAYLOAD_BYTES:
+            raise ArtifactError(f"{where}: {size} bytes is too large for a compiled rule set")
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise ArtifactError(f"{where}: cannot read: {exc.strerror or exc}") from exc
+    header, payload = _split(data, where)
+    _check_header(header, payload, where)
+    if header["compression"] == "zlib":
+        try:
+            inflater = zlib.decompressobj()
+            payload = inflater.decompress(payload, MAX_PAYLOAD_BYTES)
+        except zlib.error as exc:
+            raise ArtifactError(f"{where}: payload does not decompress: {exc}") from exc
+        if inflater.unconsumed_tail:
+            raise ArtifactError(f"{where}: payload inflates beyond {MAX_PAYLOAD_BYTES} bytes")
+    try:
+        doc = json.loads(payload.decode("utf-8", "surrogatepass"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ArtifactError(f"{where}: payload is not JSON: {exc}") from exc
+    try:
+        ruleset = _decode_ruleset(doc)
+    except _MalformedError as exc:
+        raise ArtifactError(f"{where}: malformed payload at {exc}") from exc
+    if ruleset.version != header.get("ruleset_version"):
+        raise ArtifactError(f"{where}: payload and header name different rule-set versions")
+    return ruleset
+
+
+def ruleset_from_path(path: str | Path) -> RuleSet:
+    """A rules folder (loaded and validated) or a compiled artefact file (read)."""
+    from interventions._loader import load_rules
+
+    p = Path(path)
+    if p.is_dir():
+        return load_rules(p)
+    if p.is_file():
+        return read_artifact(p)
+    raise InterventionsError(f"{path}: no such rules folder or compiled rule set")
+
+
+# -- decoding, with a path to the offending value ----------------------------------------------
+
+
+class _MalformedError(Exception):
+    """A value of the payload has the wrong shape; the message is its path (``rules[3].id``)."""
+
+
+_T = TypeVar("_T")
+
+
+def _get(obj: Any, key: str, kind: type[_T], where: str) -> _T:
+    if not isinstance(obj, dict) or key not in obj:
+        raise _MalformedError(f"{where}.{key}: missing")
+    value = obj[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _MalformedError(
+            f"{where}.{key}: expected {kind.__name__}, got {type(value).__name__}"
+        )
+    return value
+
+
+def _strs(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _MalformedError(f"{where}: expected a list of strings")
+    return tuple(value)
+
+
+def _enum(factory: Callable[[str], _T], value: str, where: str) -> _T:
+    try:
+        return factory(value)
+    except ValueError:
+        raise _MalformedError(f"{where}: unknown value {value!r}") from None
+
+
+_DecodedCore = tuple[TermKind, str, tuple[str, ...], tuple[bool, ...], int]
+
+
+def _decode_term_core(item: Any, where: str) -> _DecodedCore:
+    if not isinstance(item, list) or len(item) != 5:
+        raise _MalformedError(f"{where}: expected [kind, text, tokens, prefix, fuzzy]")
+    kind, text, tokens, prefix, fuzzy = item
+    if not isinstance(kind, str) or not isinstance(text, str):
+        raise _MalformedError(f"{where}: kind and text must be strings")
+    if not isinstance(prefix, list) or not all(p in (0, 1) for p in prefix):
+        raise _MalformedError(f"{where}: prefix flags must be 0/1")
+    toks = _strs(tokens, where)
+    if len(prefix) != len(toks):
+        raise _MalformedError(f"{where}: {len(toks)} tokens but {len(prefix)} prefix flags")
+    if type(fuzzy) is not int:
+        raise _MalformedError(f"{where}: fuzzy must be an integer")
+    return (_enum(TermKind, kind, where), text, toks, tuple(bool(p) for p in prefix), fuzzy)
+
+
+def _decode_terms(items: list[Any], table: list[_DecodedCore], where: str) -> tuple[Term, ...]:
+    out = []
+    for i, item in enumerate(items):
+        if (
+            not isinstance(item, list)
+            or len(item) != 2
+            or type(item[0]) is not int
+            or type(item[1]) is not int
+            or not 0 <= item[0] < len(table)
+        ):
+            raise _MalformedError(f"{where}[{i}]: expected [term index, line]")
+        kind, text, tokens, prefix, fuzzy = table[item[0]]
+        out.append(Term(kind, text, tokens, prefix, fuzzy, item[1]))
+    return tuple(out)
+
+
+def _decode_examples(items: Any, where: str) -> tuple[Example, ...]:
+    if not isinstance(items, list):
+        raise _MalformedError(f"{where}: expected a list")
+    out = []
+    for i, item in enumerate(items):
+        if (
+            not isinstance(item, list)
+            or len(item) != 3
+            or not isinstance(item[0], str)
+            or not (item[1] is None or isinstance(item[1], str))
+            or type(item[2]) is not int
+        ):
+            raise _MalformedError(f"{where}[{i}]: expected [query, locale, line]")
+        out.append(Example(item[0], item[1], item[2]))
+    return tuple(out)
+
+
+def _decode_rule(obj: Any, table: list[_DecodedCore], where: str) -> Rule:
+    terms = _get(obj, "terms", list, where)
+    unless = _get(obj, "unless", list, where)
+    return Rule(
+        id=_get(obj, "id", str, where),
+        category=_get(obj, "category", str, where),
+        action=_enum(Action, _get(obj, "action", str, where), f"{where}.action"),
+        card=_get(obj, "card", str, where),
+        terms=_decode_terms(terms, table, f"{where}.terms"),
+        unless=_decode_terms(unless, table, f"{where}.unless"),
+        unless_scope=_get(obj, "unless_scope", str, where),
+        priority=_get(obj, "priority", int, where),
+        status=_enum(Status, _get(obj, "status", str, where), f"{where}.status"),
+        languages=frozenset(_strs(_get(obj, "languages", list, where), f"{where}.languages")),
+        description=_get(obj, "description", str, where),
+        match_examples=_decode_examples(obj.get("match"), f"{where}.match"),
+        no_match_examples=_decode_examples(obj.get("no_match"), f"{where}.no_match"),
+        path=_get(obj, "path", str, where),
+        line=_get(obj, "line", int, where),
+    )
+
+
+def _decode_resource(obj: Any, where: str) -> Resource:
+    verified = _get(obj, "verified", str, where)
+    try:
+        date = dt.date.fromisoformat(verified)
+    except ValueError:
+        raise _MalformedError(f"{where}.verified: not an ISO date: {verified!r}") from None
+    optional: dict[str, str | None] = {}
+    for key in _RESOURCE_OPTIONAL:
+        optional[key] = _get(obj, key, str, where) if key in obj else None
+    languages = _strs(obj["languages"], f"{where}.languages") if "languages" in obj else ()
+    return Resource(
+        name=_get(obj, "name", str, where),
+        source=_get(obj, "source", str, where),
+        verified=date,
+        languages=languages,
+        **optional,
+    )
+
+
+def _decode_card(obj: Any, where: str) -> CardDefinition:
+    texts: dict[str, CardText] = {}
+    for key, value in _get(obj, "text", dict, where).items():
+        pair = _strs(value, f"{where}.text.{key}")
+        if len(pair) != 2:
+            raise _MalformedError(f"{where}.text.{key}: expected [title, body]")
+        texts[key] = CardText(pair[0], pair[1])
+    resources: dict[str, tuple[Resource, ...]] = {}
+    for key, items in _get(obj, "resources", dict, where).items():
+        if not isinstance(items, list):
+            raise _MalformedError(f"{where}.resources.{key}: expected a list")
+        resources[key] = tuple(
+            _decode_resource(r, f"{where}.resources.{key}[{i}]") for i, r in enumerate(items)
+        )
+    return CardDefinition(
+        id=_get(obj, "id", str, where),
+        text=texts,
+        resources=resources,
+        path=_get(obj, "path", str, where),
+        line=_get(obj, "line", int, where),
+    )
+
+
+def _decode_ruleset(doc: Any) -> RuleSet:
+    where = "payload"
+    rules = _get(doc, "rules", list, where)
+    cards = _get(doc, "cards", list, where)
+    decoded_cards = [_decode_card(c, f"cards[{i}]") for i, c in enumerate(cards)]
+    table = [
+        _decode_term_core(t, f"terms[{i}]") for i, t in enumerate(_get(doc, "terms", list, where))
+    ]
+    decoded_rules = tuple(_decode_rule(r, table, f"rules[{i}]") for i, r in enumerate(rules))
+    card_map = {c.id: c for c in decoded_cards}
+    for i, rule in enumerate(decoded_rules):
+        if rule.card not in card_map:
+            raise _MalformedError(f"rules[{i}].card: card {rule.card!r} is not in the artefact")
+    return RuleSet(
+        rules=decoded_rules,
+        cards=card_map,
+        version=_get(doc, "version", str, where),
+        source=_get(doc, "source", str, where),
+        categories=_strs(_get(doc, "categories", list, where), "categories"),
+        vocabulary=frozenset(_strs(_get(doc, "vocabulary", list, where), "vocabulary")),
+    )
