@@ -1,0 +1,77 @@
+"""The issue's quality targets, asserted on the fast sample of ``benchmarks/quality.py``.
+
+One test per target, so a failure names the number that missed. The full report (every family,
+the 50,000-word lists, 100,000 queries) is ``python benchmarks/quality.py``; docs/quality.md
+explains each number.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import quality
+from _obfuscate import FAMILIES
+
+KNOWN_FAILING: dict[str, str] = {
+    "recall:leet": (
+        "8->b, 9->g, 2->z are not leet readings; tokens with no letter left (70, 4, 1$!$) are "
+        "never leet-decoded, so phrases like 'h0w 70 ...' miss"
+    ),
+    "recall:separators": (
+        "letters spelled out per word ('p.r.o a.n.a t.i.p.s') join into separate readings a "
+        "phrase cannot span; 'p.r.o.a.n.a' joins into one token no phrase matches"
+    ),
+    "recall:repeats": (
+        "a doubled letter in a word under 5 letters is not collapsed ('prro ana', 'raape'), "
+        "so short phrase words and short terms miss"
+    ),
+    "recall:concatenation": (
+        "a phrase glued with other words ('#ourproanatips') and a term after an ordinary word "
+        "('#justmeanspo', '#newanorexia') are not segmented"
+    ),
+    "pairwise": "follows the single-family failures above (repeats+concatenation is lowest)",
+}
+"""Targets the current engine misses, each with why (as measured when the harness landed).
+Remove an entry once its target passes; an unexpected pass shows as XPASS in the summary."""
+
+TARGETS = [
+    "identity",
+    *(f"recall:{f}" for f in FAMILIES),
+    "pairwise",
+    "fp_words:en",
+    "fp_words:pl",
+    "fp_words:sv",
+    "fp_queries",
+    "unlisted",
+    "support",
+    "known_file",
+]
+
+
+@pytest.fixture(scope="module")
+def report() -> quality.Report:
+    return quality.run(quality.FAST)
+
+
+def _param(key: str) -> object:
+    reason = KNOWN_FAILING.get(key)
+    marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
+    return pytest.param(key, marks=marks, id=key)
+
+
+@pytest.mark.parametrize("key", [_param(k) for k in TARGETS])
+def test_target(report: quality.Report, key: str) -> None:
+    targets = {t.key: t for t in report.targets()}
+    if key not in targets:
+        pytest.skip(f"{key}: nothing to measure in this rule set (no fuzzy terms for typos)")
+    t = targets[key]
+    bound = "<=" if t.at_most else ">="
+    assert t.passed, (
+        f"{t.label}: {t.value:.4%} ({t.count}), target {bound} {t.threshold:.4%}. {t.detail}\n"
+        "Run `python benchmarks/quality.py` for the failures."
+    )
