@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from interventions._model import Rule, RuleSet, Status, Term, TermKind
-from interventions._normalize import COLLAPSED, collapse
+from interventions._normalize import COLLAPSED, WEAK, collapse
 from interventions._segment import Segmenter
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "TermRef",
     "compile_rules",
     "deletions",
+    "glued",
     "token_matcher",
 ]
 
@@ -33,8 +34,11 @@ MAX_FUZZY_TOKEN = 32
 
 PREFIX_BUCKET = 3
 
-Matcher = tuple[bool, tuple[str, str]]
-"""(is_prefix, (plain key, collapsed key)) for one token of a phrase."""
+Matcher = tuple[bool, tuple[str, str, str]]
+"""(is_prefix, (plain key, collapsed key, weak collapsed key)) for one token of a term."""
+
+MIN_GLUED = 6
+"""A phrase also matches its words glued into one token (``proanatips``) from this length on."""
 
 Entry = tuple[int, int, tuple[Matcher, ...]]
 """(term index, position of the indexed token in the term, matchers of all the term's tokens).
@@ -70,7 +74,17 @@ class Index:
 
 
 def token_matcher(token: str, is_prefix: bool) -> Matcher:
-    return (is_prefix, (token, COLLAPSED + collapse(token)))
+    squeezed = collapse(token)
+    return (is_prefix, (token, COLLAPSED + squeezed, WEAK + squeezed))
+
+
+def glued(term: Term) -> tuple[str, bool] | None:
+    """The phrase's words written as one token (``pro ana tips`` → ``proanatips``), if any,
+    and whether it is a prefix (``zostać anorektyczk*`` → ``zostacanorektyczk…``)."""
+    if term.kind is not TermKind.PHRASE or any(term.prefix_tokens[:-1]):
+        return None
+    joined = "".join(term.tokens)
+    return (joined, term.prefix_tokens[-1]) if len(joined) >= MIN_GLUED else None
 
 
 def deletions(s: str, depth: int) -> set[str]:
@@ -124,12 +138,21 @@ def compile_rules(ruleset: RuleSet) -> Index:
         anchor = max(
             range(len(matchers)), key=lambda k: (len(term.tokens[k]), not term.prefix_tokens[k])
         )
-        is_prefix, (plain, collapsed) = matchers[anchor]
-        for key in (plain, collapsed):
+        is_prefix, keys = matchers[anchor]
+        # words of a phrase also accept weak collapsed readings (``prro ana tips``)
+        for key in keys if len(matchers) > 1 else keys[:2]:
             if is_prefix:
                 prefixes[key[:PREFIX_BUCKET]][key].append((tid, anchor, matchers))
             else:
                 words[key].append((tid, anchor, matchers))
+        whole = glued(term)
+        if whole is not None:
+            single = token_matcher(*whole)
+            for key in single[1][:2]:
+                if whole[1]:
+                    prefixes[key[:PREFIX_BUCKET]][key].append((tid, 0, (single,)))
+                else:
+                    words[key].append((tid, 0, (single,)))
         if term.fuzzy:
             fuzzy_max = max(fuzzy_max, term.fuzzy)
             for variant in deletions(term.tokens[0], term.fuzzy):
@@ -157,8 +180,19 @@ def compile_rules(ruleset: RuleSet) -> Index:
         fuzzy={k: tuple(dict.fromkeys(v)) for k, v in fuzzy.items()},
         fuzzy_max=fuzzy_max,
         regexes=tuple(regexes),
-        segmenter=Segmenter.build(
-            ruleset.vocabulary, frozenset(tok for ref in terms for tok in ref.term.tokens)
-        ),
+        segmenter=_segmenter(ruleset, terms),
         version=ruleset.version,
     )
+
+
+def _segmenter(ruleset: RuleSet, terms: list[TermRef]) -> Segmenter:
+    words: set[str] = set()
+    starts: set[str] = set()
+    for ref in terms:
+        term = ref.term
+        for tok, is_prefix in zip(term.tokens, term.prefix_tokens, strict=True):
+            (starts if is_prefix else words).add(tok)
+        whole = glued(term)
+        if whole is not None:
+            (starts if whole[1] else words).add(whole[0])
+    return Segmenter.build(ruleset.vocabulary, frozenset(words), frozenset(starts))

@@ -131,6 +131,15 @@ class Engine:
         return cls(load_rules(path))
 
     @classmethod
+    def load(cls, path: str | Path) -> Engine:
+        """Build the engine from a compiled artefact (``interventions compile RULES -o FILE``),
+        which skips YAML parsing and validation. Raises :class:`ArtifactError` for a file that
+        is tampered with, truncated or of another format version."""
+        from interventions._artifact import read_artifact
+
+        return cls(read_artifact(path))
+
+    @classmethod
     def default(cls) -> Engine:
         """The engine for the shipped rule set (built once, then shared)."""
         return _default_engine()

@@ -7,7 +7,7 @@ compare the two on generated queries.
 
 from __future__ import annotations
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from interventions._compile import MAX_FUZZY_TOKEN, Entry, Index, Matcher, deletions
 from interventions._normalize import COLLAPSED, Normalized, Token
@@ -28,11 +28,14 @@ REGEX_TIMEOUT = 0.05
 Hit = tuple[int, int, int]
 
 
-def matcher_accepts(matcher: Matcher, keys: tuple[str, ...]) -> bool:
-    is_prefix, (plain, collapsed) = matcher
+def matcher_accepts(matcher: Matcher, keys: tuple[str, ...], *, in_phrase: bool) -> bool:
+    """Whether a token with these keys is the matcher's word (or starts with its prefix).
+    Inside a phrase, weak collapsed readings count too."""
+    is_prefix, keys_of = matcher
+    accepted: tuple[str, ...] = keys_of if in_phrase else keys_of[:2]
     if is_prefix:
-        return any(k.startswith(plain) or k.startswith(collapsed) for k in keys)
-    return plain in keys or collapsed in keys
+        return any(k.startswith(accepted) for k in keys)
+    return any(a in keys for a in accepted)
 
 
 def _extend(hits: list[Hit], entries: tuple[Entry, ...], seq: tuple[Token, ...], j: int) -> bool:
@@ -50,7 +53,7 @@ def _extend(hits: list[Hit], entries: tuple[Entry, ...], seq: tuple[Token, ...],
         if first < 0 or last >= n:
             continue
         for k, matcher in enumerate(matchers):
-            if k != anchor and not matcher_accepts(matcher, seq[first + k].keys):
+            if k != anchor and not matcher_accepts(matcher, seq[first + k].keys, in_phrase=True):
                 break
         else:
             hits.append((tid, seq[first].start, seq[last].end))
@@ -105,7 +108,7 @@ def _fuzzy(index: Index, tok: Token, hits: list[Hit]) -> None:
                 if tid in seen:
                     continue
                 term = terms[tid].term
-                if Levenshtein.distance(key, term.tokens[0], score_cutoff=term.fuzzy) <= term.fuzzy:
+                if OSA.distance(key, term.tokens[0], score_cutoff=term.fuzzy) <= term.fuzzy:
                     seen.add(tid)
                     hits.append((tid, tok.start, tok.end))
 

@@ -35,6 +35,7 @@ from interventions._confusables import ALWAYS, MIXED_SCRIPT
 __all__ = [
     "COLLAPSED",
     "MAX_QUERY_CHARS",
+    "WEAK",
     "Normalized",
     "Step",
     "Token",
@@ -48,6 +49,11 @@ MAX_QUERY_CHARS = 1024
 """Queries are matched on their first 1,024 characters (a search box rarely allows 300); the
 decision says ``truncated=True`` when more was cut. This bounds the time of every check."""
 
+WEAK = "\x02"
+"""Marks a collapsed key too short to stand alone; accepted only inside phrases."""
+
+STRONG_COLLAPSE = 4
+
 COLLAPSED = "\x01"
 """Marks a key whose letter runs were collapsed. Collapsed keys live in their own namespace so
 that ``anna`` never meets the term ``ana``; see :func:`token_keys`."""
@@ -59,6 +65,9 @@ LEET: dict[str, str] = {
     "4": "a",
     "5": "s",
     "7": "t",
+    "8": "b",
+    "9": "g",
+    "2": "z",
     "@": "a",
     "$": "s",
     "!": "i",
@@ -267,39 +276,41 @@ def _leet_variants(s: str) -> list[str]:
 
 
 def _forms(tok: str) -> list[str]:
-    """The readings of one token: as written, without edge symbols/digits, leet-decoded."""
+    """The readings of one token: as written, without edge symbols/digits, leet-decoded.
+
+    Tokens without a letter are decoded too (``70`` → ``to``, ``1$!$`` → ``isis``): in a
+    phrase they are words written in digits; on their own they stay ``1488`` as written.
+    """
     forms = [tok]
     core = tok.strip(_EDGE)
-    if not any(c.isalpha() for c in core):
-        if core and core != tok:
-            forms.append(core)
-        return forms
-    if core != tok:
+    if core and core != tok:
         forms.append(core)
     trimmed = core.strip(_DIGITS).strip(_EDGE)
-    if trimmed != core and any(c.isalpha() for c in trimmed):
+    if trimmed and trimmed != core and any(c.isalpha() for c in trimmed):
         forms.append(trimmed)
     for f in (core, tok):
-        if any(c in LEET for c in f):
+        if f and any(c in LEET for c in f):
             forms.extend(_leet_variants(f))
-    seen: dict[str, None] = dict.fromkeys(forms)
-    return list(seen)
+    return list(dict.fromkeys(forms))
 
 
 @lru_cache(maxsize=1 << 16)
 def token_keys(tok: str) -> tuple[str, ...]:
     """Every key under which the token ``tok`` (steps 1-4 done) is looked up.
 
-    A collapsed reading (``thinspooo`` → ``thinspo``) is added only when it is long enough to be
-    distinctive (≥ 5 letters) or the token shows a run of three, the mark of deliberate
-    stretching; so ``anna`` does not become ``ana`` but ``aaana`` does.
+    A collapsed reading (``thinspooo`` → ``thinspo``) is a strong key (``COLLAPSED``) when it is
+    long enough to be distinctive (≥ 4 letters) or the token shows a run of three, the mark of
+    deliberate stretching; so ``anna`` does not become the word ``ana`` but ``aaana`` does.
+    Otherwise it is a weak key (``WEAK``), which only words inside a phrase accept: ``prro ana
+    tips`` still reads as the phrase ``pro ana tips``.
     """
     forms = _forms(tok)
     keys = dict.fromkeys(forms)
     for f in forms:
         c = collapse(f)
-        if c != f and (len(c) >= 5 or _RUN3_RE.search(f)):
-            keys[COLLAPSED + c] = None
+        if c != f:
+            strong = len(c) >= STRONG_COLLAPSE or _RUN3_RE.search(f)
+            keys[(COLLAPSED if strong else WEAK) + c] = None
     return tuple(keys)
 
 
@@ -309,9 +320,14 @@ def token_keys(tok: str) -> tuple[str, ...]:
 def _joined(
     text: str, spans: list[tuple[int, int]], tokens: list[Token]
 ) -> list[tuple[Token, ...]]:
-    """Readings that join letters split by separators: ``t h i n s p o``, ``pro-ana``."""
+    """Readings that join letters split by separators: ``t h i n s p o``, ``pro-ana``.
+
+    The query's tokens with every joined group in place of its parts form one reading, so a
+    phrase can continue after it (``p.r.o.a.n.a tips``); parts of glued word chains
+    (``pro-ana-tips`` → ``proana``, ``anatips``) are readings of their own.
+    """
     extra: list[tuple[Token, ...]] = []
-    done: set[tuple[int, int]] = set()
+    groups: list[tuple[int, int]] = []
     n = len(tokens)
     k = 0
     # spaced or dotted single letters: t h i n s p o / p.r.o.a.n.a
@@ -325,8 +341,7 @@ def _joined(
         ):
             j += 1
         if j - k + 1 >= 3:
-            extra.append((_join(tokens[k : j + 1]),))
-            done.add((tokens[k].start, tokens[j].end))
+            groups.append((k, j))
             k = j + 1
         else:
             k += 1
@@ -338,15 +353,26 @@ def _joined(
             j += 1
         if j > k:
             chain = tokens[k : j + 1]
-            if any(len(t.text) == 1 for t in chain):
-                # letters spelled out one by one: only the whole word is a reading
-                if (chain[0].start, chain[-1].end) not in done:
-                    extra.append((_join(chain),))
-            else:
+            if not any(a <= k and j <= b for a, b in groups):
+                groups.append((k, j))
+            if not any(len(t.text) == 1 for t in chain):
+                # letters spelled one by one only make the whole word; words make every part
                 for a in range(len(chain)):
                     for b in range(a + 2, min(len(chain), a + _MAX_CHAIN) + 1):
-                        extra.append((_join(chain[a:b]),))
+                        if b - a < len(chain):
+                            extra.append((_join(chain[a:b]),))
         k = j + 1
+    if groups:
+        merged: list[Token] = []
+        k = 0
+        for a, b in sorted(groups):
+            if a < k:
+                continue
+            merged.extend(tokens[k:a])
+            merged.append(_join(tokens[a : b + 1]))
+            k = b + 1
+        merged.extend(tokens[k:])
+        extra.insert(0, tuple(merged))
     return extra
 
 
@@ -365,9 +391,13 @@ def _camel(
         o, p = (k, k - 1) if origin is None else (origin[k], origin[k - 1])
         if o != p and query[o].isupper() and query[p].islower():
             cuts.append(k)
-    if len(cuts) == 1:
-        return None
     cuts.append(b)
+    # a one-letter piece is random capitals (``HArM``), not a word boundary
+    cuts = [c for k, c in enumerate(cuts) if k in (0, len(cuts) - 1) or (c - cuts[k - 1] >= 2)]
+    if len(cuts) > 2 and cuts[-1] - cuts[-2] < 2:
+        del cuts[-2]
+    if len(cuts) <= 2:
+        return None
     pieces = []
     for x, y in pairwise(cuts):
         piece = text[x:y]
@@ -440,13 +470,13 @@ def token_steps(norm: Normalized) -> list[Step]:
     leet = []
     collapsed = []
     for tok in tokens:
-        plain = [k for k in tok.keys if not k.startswith(COLLAPSED) and k != tok.text]
+        plain = [k for k in tok.keys if not k.startswith((COLLAPSED, WEAK)) and k != tok.text]
         if plain:
             leet.append(f"{tok.text}→{'|'.join(plain)}")
-        squeezed = [k[1:] for k in tok.keys if k.startswith(COLLAPSED)]
+        squeezed = [k[1:] for k in tok.keys if k.startswith((COLLAPSED, WEAK))]
         if squeezed:
             collapsed.append(f"{tok.text}→{'|'.join(squeezed)}")
-    joined = [s[0].text for s in norm.sequences[1:] if s[0].origin == "joined"]
+    joined = [t.text for s in norm.sequences[1:] for t in s if t.origin == "joined"]
     hashtags = [
         " + ".join(t.text for t in s)
         for s in norm.sequences[1:]

@@ -7,9 +7,9 @@ It is slow and obviously right, and defines the semantics the compiled indexes i
 from __future__ import annotations
 
 import regex
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
-from interventions._compile import MAX_FUZZY_TOKEN, Index, token_matcher
+from interventions._compile import MAX_FUZZY_TOKEN, Index, glued, token_matcher
 from interventions._match import REGEX_TIMEOUT, Hit, fuzzy_key, matcher_accepts
 from interventions._model import TermKind
 from interventions._normalize import COLLAPSED, Normalized, Token, collapse
@@ -18,10 +18,17 @@ __all__ = ["reference_hits"]
 
 
 def _is_word_term_token(index: Index, tok: Token) -> bool:
+    """Whether the token is itself a one-token term (a word, or a phrase glued together)."""
     for ref in index.terms:
         t = ref.term
-        if t.kind in (TermKind.WORD,) and matcher_accepts(
-            token_matcher(t.tokens[0], False), tok.keys
+        if t.kind is TermKind.WORD:
+            whole: tuple[str, bool] | None = (t.tokens[0], False)
+        else:
+            whole = glued(t)
+        if (
+            whole is not None
+            and not whole[1]
+            and matcher_accepts(token_matcher(*whole), tok.keys, in_phrase=False)
         ):
             return True
     return False
@@ -67,14 +74,21 @@ def reference_hits(index: Index, norm: Normalized) -> list[Hit]:
                     token_matcher(t, p)
                     for t, p in zip(term.tokens, term.prefix_tokens, strict=True)
                 ]
+                in_phrase = len(matchers) > 1
                 if j + len(matchers) <= len(seq) and all(
-                    matcher_accepts(m, seq[j + k].keys) for k, m in enumerate(matchers)
+                    matcher_accepts(m, seq[j + k].keys, in_phrase=in_phrase)
+                    for k, m in enumerate(matchers)
                 ):
                     hits.append((tid, tok.start, seq[j + len(matchers) - 1].end))
+                whole = glued(term)
+                if whole is not None and matcher_accepts(
+                    token_matcher(*whole), tok.keys, in_phrase=False
+                ):
+                    hits.append((tid, tok.start, tok.end))
                 if term.fuzzy and not _is_word_term_token(index, tok):
                     for key in map(fuzzy_key, tok.keys):
                         if 5 <= len(key) <= MAX_FUZZY_TOKEN and (
-                            Levenshtein.distance(key, term.tokens[0]) <= term.fuzzy
+                            OSA.distance(key, term.tokens[0]) <= term.fuzzy
                         ):
                             hits.append((tid, tok.start, tok.end))
     return hits

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from interventions._normalize import COLLAPSED, Normalized, Token, token_keys
+from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse, token_keys
 
 __all__ = ["MIN_SEGMENTED", "Segmenter"]
 
@@ -31,13 +31,35 @@ short piece at an edge and every other word piece longer than this (``#anabuddy`
 class Segmenter:
     vocabulary: frozenset[str]
     terms: frozenset[str]
+    prefixes: frozenset[str]
     longest: int
+    collapsed: Segmenter | None = None
+    """The same vocabulary with letter runs collapsed, for collapsed readings (``buddy`` →
+    ``budy`` so that ``#miabbuddy`` → ``miabudy`` still splits)."""
 
     @classmethod
-    def build(cls, vocabulary: frozenset[str], terms: frozenset[str]) -> Segmenter:
-        terms = frozenset(t for t in terms if len(t) >= 2 and t.isalpha())
+    def build(
+        cls,
+        vocabulary: frozenset[str],
+        terms: frozenset[str],
+        prefixes: frozenset[str] = frozenset(),
+        *,
+        twin: bool = True,
+    ) -> Segmenter:
+        """``terms``: rule words (and glued phrases); ``prefixes``: rule prefixes, which may
+        start the last piece of a split (``#newthinspiration`` = ``new`` + ``thinspir…``)."""
+        terms = frozenset(t for t in terms if len(t) >= 2 and t.isalnum())
         words = vocabulary | terms
-        return cls(words, terms, max((len(w) for w in words), default=0))
+        collapsed = None
+        if twin:
+            collapsed = cls.build(
+                frozenset(map(collapse, vocabulary)),
+                frozenset(map(collapse, terms)),
+                frozenset(map(collapse, prefixes)),
+                twin=False,
+            )
+        longest = max((len(w) for w in words | prefixes), default=0)
+        return cls(words, terms, prefixes, longest, collapsed)
 
     def split(self, word: str, *, hashtag: bool) -> tuple[str, ...] | None:
         """The split of ``word`` into the fewest known pieces that include a rule term."""
@@ -58,11 +80,13 @@ class Segmenter:
                     j = i
                     while j < n and word[j].isdigit():
                         j += 1
-                    ends.append((j, False))
+                    ends.append((j, word[i:j] in self.terms))
                 for j in range(i + 2, min(n, i + self.longest) + 1):
                     piece = word[i:j]
                     if piece in self.vocabulary:
                         ends.append((j, piece in self.terms))
+                    if piece in self.prefixes and i > 0:
+                        ends.append((n, True))  # a rule prefix runs to the end
                 for j, is_term in ends:
                     g = 1 if (h or is_term) else 0
                     if best[h][i] + 1 < best[g][j]:
@@ -93,14 +117,21 @@ class Segmenter:
         if not self.terms:
             return norm
         extra: list[tuple[Token, ...]] = []
-        for tok in norm.tokens:
+        candidates = [*norm.tokens]
+        candidates += [t for seq in norm.sequences[1:] for t in seq if t.origin == "joined"]
+        for tok in dict.fromkeys(candidates):
             if len(tok.text) < MIN_SEGMENTED or (not tok.hashtag and len(tok.text) < LONG_TOKEN):
                 continue
             seen: set[tuple[str, ...]] = set()
-            for key in tok.keys:
-                if key.startswith(COLLAPSED):
+            for raw in tok.keys:
+                if raw.startswith(WEAK):
                     continue
-                pieces = self.split(key, hashtag=tok.hashtag)
+                if raw.startswith(COLLAPSED):
+                    if self.collapsed is None:
+                        continue
+                    pieces = self.collapsed.split(raw[1:], hashtag=tok.hashtag)
+                else:
+                    pieces = self.split(raw, hashtag=tok.hashtag)
                 if pieces and pieces not in seen:
                     seen.add(pieces)
                     extra.append(

@@ -206,3 +206,51 @@ def test_reload_is_build_then_swap(tmp_path: object) -> None:
     with pytest.raises(RuleFileError):
         engine = Engine.from_path(root)
     assert engine.check("proana").action is Action.BLOCK  # the old engine keeps serving
+
+
+@pytest.mark.parametrize(
+    ("query", "rule"),
+    [
+        ("pr0 4n4 71p5", "t.block"),  # a phrase in digits: tokens without letters decode too
+        ("prro ana tipps", "t.block"),  # short stretched words inside a phrase
+        ("#proanatips", "t.block"),  # a phrase glued into one hashtag
+        ("p.r.o a.n.a t.i.p.s", "t.block"),  # spelled out word by word
+        ("p.r.o.a.n.a tips", "t.block"),  # a joined word, then the rest of the phrase
+        ("7h1n5p1r4710n", "t.redirect"),
+        ("tihnspiraiton", "t.redirect"),  # fuzzy: two swapped pairs are two edits (OSA)
+    ],
+)
+def test_evasions(mini: Engine, query: str, rule: str) -> None:
+    assert rule in {m.rule_id for m in mini.check(query).matches}, mini.explain(query).render()
+
+
+def test_random_capitals_are_not_word_boundaries(mini: Engine) -> None:
+    # HArM must not split into "har" + "m": a stray piece could trigger an exception
+    from interventions._normalize import normalize
+
+    assert all(s[0].origin != "hashtag" for s in normalize("SElf HArM").sequences[1:])
+    assert [t.text for t in normalize("#ThinspoTips").sequences[1]] == ["thinspo", "tips"]
+
+
+def test_a_stretched_name_is_not_a_short_code_word(mini: Engine) -> None:
+    from interventions._normalize import COLLAPSED, token_keys
+
+    assert COLLAPSED + "ana" not in token_keys("anna")  # only inside phrases (weak)
+
+
+def test_engine_loads_a_compiled_artefact(mini: Engine, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from interventions import ArtifactError
+    from interventions._artifact import write_artifact
+
+    path = Path(str(tmp_path)) / "rules.irs"
+    write_artifact(mini.ruleset, path)
+    loaded = Engine.load(path)
+    queries = ["#proanatips", "th1nsp0", "fick", "przemocy domowej", "banana"]
+    assert [loaded.check(q, locale="sv-SE") for q in queries] == [
+        mini.check(q, locale="sv-SE") for q in queries
+    ]
+    path.write_bytes(path.read_bytes()[:-5])
+    with pytest.raises(ArtifactError):
+        Engine.load(path)

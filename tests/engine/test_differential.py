@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +19,11 @@ FRAGMENTS = [
     "#", "-", ".", " ", "_", "\u200b", "ѕ", "Т", "ooo", "4", "1", "|", "!", "@",
 ]  # fmt: skip
 
+SETTINGS: dict[str, Any] = {
+    "deadline": None,  # the reference loops over every term: slow by design
+    "suppress_health_check": [HealthCheck.function_scoped_fixture],
+}
+
 queries = st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join)
 noisy = st.tuples(queries, st.text(max_size=6), queries).map("".join)
 
@@ -27,19 +34,19 @@ def same_hits(engine: Engine, query: str) -> None:
     assert set(find_hits(index, norm)) == set(reference_hits(index, norm)), query
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=600, **SETTINGS)
 @given(queries)
 def test_mini_rules(mini: Engine, query: str) -> None:
     same_hits(mini, query)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, **SETTINGS)
 @given(noisy)
 def test_mini_rules_with_noise(mini: Engine, query: str) -> None:
     same_hits(mini, query)
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, **SETTINGS)
 @given(queries)
 def test_shipped_rules(shipped: Engine, query: str) -> None:
     same_hits(shipped, query)
@@ -62,13 +69,13 @@ def fast_equals_full(engine: Engine, query: str) -> None:
     assert engine.check(query) == engine._check_fully(query, None), query
 
 
-@settings(max_examples=800, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=800, **SETTINGS)
 @given(words)
 def test_fast_path_mini(mini: Engine, query: str) -> None:
     fast_equals_full(mini, query)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, **SETTINGS)
 @given(words)
 def test_fast_path_shipped(shipped: Engine, query: str) -> None:
     fast_equals_full(shipped, query)
