@@ -17,7 +17,7 @@ from interventions._compile import Index, compile_rules
 from interventions._decision import Card, Decision, Match
 from interventions._errors import InputError, InterventionsError
 from interventions._loader import load_rules
-from interventions._match import REGEX_TIMEOUT, Hit, find_hits, may_hit
+from interventions._match import NOTHING, REGEX_TIMEOUT, Hit, find_hits, word_profile
 from interventions._model import Action, RuleSet
 from interventions._normalize import (
     COLLAPSED,
@@ -186,12 +186,14 @@ class Engine:
         """True only if the full path would find nothing: every word is known to be benign.
 
         Every normalization step works inside one whitespace-separated word except phrases
-        (which need a word that may hit), letters spelled out across words (``t h i n``,
-        tracked below) and regex terms (checked on the words' folded text).
+        (tracked by which phrases each word anchors or belongs to), letters spelled out across
+        words (``t h i n``, tracked as runs) and regex terms (checked on the folded words).
         """
         chunks = self._chunks
         run = 0
         folded: list[str] = []
+        anchors: set[int] = set()
+        members: set[int] = set()
         for word in query.split():
             state = chunks.get(word)
             if state is None:
@@ -201,6 +203,8 @@ class Engine:
                 continue
             if state.hit:
                 return False
+            anchors.update(state.anchors)
+            members.update(state.members)
             if state.folded:
                 folded.append(state.folded)
             if state.tokens == 0:
@@ -214,6 +218,8 @@ class Engine:
                 run = state.trail
             if run >= 3:
                 return False
+        if anchors and not anchors.isdisjoint(members):
+            return False
         if self._index.regexes:
             text = " ".join(folded)
             return not any(p.search(text, timeout=REGEX_TIMEOUT) for _, p in self._index.regexes)
@@ -226,8 +232,9 @@ class Engine:
         lead = next((i for i, single in enumerate(singles) if not single), len(singles))
         trail = next((i for i, single in enumerate(reversed(singles)) if not single), len(singles))
         folded = " ".join(norm.text.split()) if self._index.regexes else ""
-        state = _Chunk(may_hit(self._index, norm), len(tokens), lead, trail, folded)
-        if not state.hit and state.tokens and not (lead or trail or folded):
+        hit, anchors, members = word_profile(self._index, norm)
+        state = _Chunk(hit, len(tokens), lead, trail, folded, anchors, members)
+        if not (hit or lead or trail or folded or anchors or members) and state.tokens:
             state = _PLAIN  # the common case, recognised by identity
         if len(self._chunks) >= self._memo_size:
             self._chunks.clear()
@@ -322,9 +329,11 @@ class _Chunk:
     lead: int  # single-letter tokens at the start (for "t h i n s p o" across words)
     trail: int  # ... and at the end
     folded: str  # the word after steps 1-4, when regex terms need it
+    anchors: frozenset[int]  # phrases whose indexed word is here
+    members: frozenset[int]  # phrases with another of their words here
 
 
-_PLAIN = _Chunk(False, 1, 0, 0, "")
+_PLAIN = _Chunk(False, 1, 0, 0, "", NOTHING, NOTHING)
 
 
 @lru_cache(maxsize=1)

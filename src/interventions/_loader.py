@@ -30,7 +30,7 @@ from interventions._model import (
     Term,
     TermKind,
 )
-from interventions._normalize import normalize
+from interventions._normalize import collapse, normalize
 from interventions._yaml import MAX_FILE_BYTES, YList, YMap, read_yaml
 
 __all__ = ["load_rules", "parse_locale_key"]
@@ -251,6 +251,12 @@ def _parse_term(item: Any, line: int, where: _Where) -> Term:
     if kind is TermKind.PREFIX and len(tokens) > 1:
         kind = TermKind.PHRASE
     for tok, is_prefix in zip(tokens, prefix, strict=True):
+        if is_prefix and len(collapse(tok)) < MIN_PREFIX - 1:
+            raise where.error(
+                f"prefix {tok!r} in {text!r} collapses to {collapse(tok)!r}, which would match "
+                "too many words",
+                line,
+            )
         if is_prefix and len(tok) < MIN_PREFIX:
             raise where.error(
                 f"prefix {tok!r} in {text!r} is shorter than {MIN_PREFIX} letters and would "

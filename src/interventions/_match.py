@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from rapidfuzz.distance import OSA
 
-from interventions._compile import MAX_FUZZY_TOKEN, Entry, Index, Matcher, deletions
+from interventions._compile import (
+    MAX_FUZZY_TOKEN,
+    PREFIX_BUCKET,
+    Entry,
+    Index,
+    Matcher,
+    deletions,
+)
 from interventions._normalize import COLLAPSED, Normalized, Token
 
 __all__ = [
@@ -18,9 +25,12 @@ __all__ = [
     "find_hits",
     "fuzzy_key",
     "matcher_accepts",
-    "may_hit",
     "regex_text",
+    "word_profile",
 ]
+
+FUZZY_MEMO = 1 << 16
+"""Tokens whose fuzzy candidates are remembered per index (cleared when full)."""
 
 REGEX_TIMEOUT = 0.05
 """Seconds a regex term may run on one query before it counts as not matching."""
@@ -95,22 +105,37 @@ def find_hits(index: Index, norm: Normalized) -> list[Hit]:
 
 
 def _fuzzy(index: Index, tok: Token, hits: list[Hit]) -> None:
-    terms = index.terms
     seen: set[int] = set()
     for raw in tok.keys:
         key = fuzzy_key(raw)
         n = len(key)
         if n < 5 or n > MAX_FUZZY_TOKEN:
             continue
-        depth = min(index.fuzzy_max, 1 if n < 6 else 2)
-        for variant in deletions(key, depth):
-            for tid in index.fuzzy.get(variant, ()):
-                if tid in seen:
-                    continue
-                term = terms[tid].term
-                if OSA.distance(key, term.tokens[0], score_cutoff=term.fuzzy) <= term.fuzzy:
-                    seen.add(tid)
-                    hits.append((tid, tok.start, tok.end))
+        found = index.fuzzy_memo.get(key)
+        if found is None:
+            found = _fuzzy_key(index, key)
+            if len(index.fuzzy_memo) >= FUZZY_MEMO:
+                index.fuzzy_memo.clear()
+            index.fuzzy_memo[key] = found
+        for tid in found:
+            if tid not in seen:
+                seen.add(tid)
+                hits.append((tid, tok.start, tok.end))
+
+
+def _fuzzy_key(index: Index, key: str) -> tuple[int, ...]:
+    """The fuzzy terms within their edit distance (OSA) of ``key``, via the deletion index."""
+    terms = index.terms
+    found: dict[int, None] = {}
+    depth = min(index.fuzzy_max, 1 if len(key) < 6 else 2)
+    for variant in deletions(key, depth):
+        for tid in index.fuzzy.get(variant, ()):
+            if tid in found:
+                continue
+            term = terms[tid].term
+            if OSA.distance(key, term.tokens[0], score_cutoff=term.fuzzy) <= term.fuzzy:
+                found[tid] = None
+    return tuple(found)
 
 
 def _substrings(index: Index, tok: Token, hits: list[Hit]) -> None:
@@ -159,27 +184,67 @@ def _regexes(index: Index, norm: Normalized, hits: list[Hit]) -> None:
             continue
 
 
-def may_hit(index: Index, norm: Normalized) -> bool:
-    """Whether any token of ``norm`` could take part in a hit: a word, the first token of a
-    phrase, a prefix, a fuzzy or a substring term. Never False when :func:`find_hits` could find
-    something in a query containing these tokens (regex terms aside); used to skip benign
-    words without running the matcher."""
+NOTHING: frozenset[int] = frozenset()
+
+
+def word_profile(index: Index, norm: Normalized) -> tuple[bool, frozenset[int], frozenset[int]]:
+    """What one whitespace-separated word of a query can contribute, for the benign fast path.
+
+    Returns ``(hit, anchors, members)``: ``hit`` when the word alone may produce a positive
+    match (a word, prefix, glued phrase, fuzzy or substring term, or a phrase that completes
+    inside it); ``anchors``, the phrases whose indexed word it contains; ``members``, the
+    phrases it holds another word of. A phrase spanning words needs its indexed word in one
+    word of the query and another of its words in another, so a query is benign when no word
+    hits and no phrase is in both ``anchors`` and ``members`` of its words. Exception
+    (``unless``) terms are left out: alone they never make a decision. Regex terms are not
+    covered here.
+    """
     words = index.words
     prefixes = index.prefixes
+    terms = index.terms
+    hit = False
+    anchors: set[int] = set()
+    members: set[int] = set()
+
+    def take(entries: tuple[Entry, ...]) -> bool:
+        single = False
+        for tid, _, matchers in entries:
+            if terms[tid].unless:
+                continue
+            if len(matchers) == 1:
+                single = True
+            else:
+                anchors.add(tid)
+        return single
+
     for seq in norm.sequences:
         for tok in seq:
             for key in tok.keys:
-                if key in words:
-                    return True
+                entries = words.get(key)
+                if entries is not None and take(entries):
+                    hit = True
                 for b in index.prefix_buckets:
                     group = prefixes.get(key[:b])
-                    if group is not None and any(key.startswith(p) for p, _ in group):
-                        return True
+                    if group is not None:
+                        for p, pentries in group:
+                            if key.startswith(p) and take(pentries):
+                                hit = True
+                found = index.members.get(key)
+                if found is not None:
+                    members.update(found)
+                for b in (PREFIX_BUCKET,):
+                    mgroup = index.member_prefixes.get(key[:b])
+                    if mgroup is not None:
+                        for p, ids in mgroup:
+                            if key.startswith(p):
+                                members.update(ids)
             hits: list[Hit] = []
             if index.fuzzy:
                 _fuzzy(index, tok, hits)
             if index.substring_plain is not None:
                 _substrings(index, tok, hits)
-            if hits:
-                return True
-    return False
+            if any(not terms[tid].unless for tid, _, _ in hits):
+                hit = True
+    if anchors and not hit:
+        hit = any(not terms[tid].unless for tid, _, _ in find_hits(index, norm))
+    return hit, frozenset(anchors) or NOTHING, frozenset(members) or NOTHING
