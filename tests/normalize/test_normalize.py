@@ -149,7 +149,7 @@ any_text = st.text(max_size=80)
 ascii_text = st.text(st.characters(max_codepoint=127), max_size=80)
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(any_text)
 def test_any_text_gives_well_formed_tokens(q: str) -> None:
     n = normalize(q)
@@ -162,14 +162,14 @@ def test_any_text_gives_well_formed_tokens(q: str) -> None:
     assert starts == sorted(starts)
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(ascii_text)
 def test_ascii_fast_path_equals_the_full_path(q: str) -> None:
     # the fast path skips steps 1-4 for ASCII; tracing forces the full path
     assert normalize(q).sequences == normalize(q, trace=[]).sequences
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(min_codepoint=97, max_codepoint=122), min_size=1, max_size=20))
 def test_invisible_characters_and_case_change_nothing(word: str) -> None:
     base = normalize(word).tokens
@@ -179,7 +179,7 @@ def test_invisible_characters_and_case_change_nothing(word: str) -> None:
     assert [t.text for t in normalize(full_width).tokens] == [t.text for t in base]
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.text(st.characters(min_codepoint=97, max_codepoint=122), min_size=1, max_size=12))
 def test_a_word_is_always_one_of_its_own_keys(word: str) -> None:
     assert word in all_keys(normalize(word))
