@@ -9,7 +9,7 @@ from __future__ import annotations
 import regex
 from rapidfuzz.distance import OSA
 
-from interventions._compile import MAX_FUZZY_TOKEN, Index, glued, token_matcher
+from interventions._compile import MAX_FUZZY_TOKEN, Index, Matcher, glued, token_matcher
 from interventions._match import REGEX_TIMEOUT, Hit, fuzzy_key, matcher_accepts
 from interventions._model import TermKind
 from interventions._normalize import COLLAPSED, Normalized, Token, collapse
@@ -17,25 +17,32 @@ from interventions._normalize import COLLAPSED, Normalized, Token, collapse
 __all__ = ["reference_hits"]
 
 
-def _is_word_term_token(index: Index, tok: Token) -> bool:
-    """Whether the token is itself a one-token term (a word, or a phrase glued together)."""
+def _word_matchers(index: Index) -> list[Matcher]:
+    """Every one-token term: a word, or a phrase glued into one token."""
+    out: list[Matcher] = []
     for ref in index.terms:
         t = ref.term
         if t.kind is TermKind.WORD:
-            whole: tuple[str, bool] | None = (t.tokens[0], False)
+            out.append(token_matcher(t.tokens[0], False))
         else:
             whole = glued(t)
-        if (
-            whole is not None
-            and not whole[1]
-            and matcher_accepts(token_matcher(*whole), tok.keys, in_phrase=False)
-        ):
-            return True
-    return False
+            if whole is not None and not whole[1]:
+                out.append(token_matcher(*whole))
+    return out
 
 
 def reference_hits(index: Index, norm: Normalized) -> list[Hit]:
     hits: list[Hit] = []
+    word_matchers = _word_matchers(index)
+    is_word: dict[int, bool] = {}  # per token: is it itself a one-token term?
+
+    def token_is_word(tok: Token) -> bool:
+        if id(tok) not in is_word:
+            is_word[id(tok)] = any(
+                matcher_accepts(m, tok.keys, in_phrase=False) for m in word_matchers
+            )
+        return is_word[id(tok)]
+
     for tid, ref in enumerate(index.terms):
         term = ref.term
         if term.kind is TermKind.REGEX:
@@ -85,7 +92,7 @@ def reference_hits(index: Index, norm: Normalized) -> list[Hit]:
                     token_matcher(*whole), tok.keys, in_phrase=False
                 ):
                     hits.append((tid, tok.start, tok.end))
-                if term.fuzzy and not _is_word_term_token(index, tok):
+                if term.fuzzy and not token_is_word(tok):
                     for key in map(fuzzy_key, tok.keys):
                         if 5 <= len(key) <= MAX_FUZZY_TOKEN and (
                             OSA.distance(key, term.tokens[0]) <= term.fuzzy

@@ -46,7 +46,7 @@ def test_mini_rules_with_noise(mini: Engine, query: str) -> None:
     same_hits(mini, query)
 
 
-@settings(max_examples=200, **SETTINGS)
+@settings(max_examples=100, **SETTINGS)
 @given(queries)
 def test_shipped_rules(shipped: Engine, query: str) -> None:
     same_hits(shipped, query)
