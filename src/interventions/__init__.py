@@ -3,7 +3,7 @@
 >>> from interventions import Engine
 >>> decision = Engine.default().check("#thinspo", locale="sv-SE")
 >>> decision.action.value, decision.category
-('interstitial', 'eating_disorder')
+('redirect', 'eating_disorder')
 """
 
 from interventions._decision import Card, Decision, Match
