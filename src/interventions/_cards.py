@@ -8,7 +8,7 @@ from functools import lru_cache
 from interventions._decision import Card
 from interventions._model import CardDefinition
 
-__all__ = ["language_of", "locale_chain", "resolve_card"]
+__all__ = ["card_keys", "language_of", "locale_chain", "resolve_card"]
 
 _LANG = re.compile(r"[A-Za-z]{2,3}\Z")
 _REGION = re.compile(r"[A-Za-z]{2}\Z")
@@ -48,9 +48,14 @@ def language_of(locale: str | None) -> str | None:
     return None
 
 
-def resolve_card(card: CardDefinition, locale: str | None) -> Card:
+def card_keys(card: CardDefinition, locale: str | None) -> tuple[str, str]:
+    """The text key and the resources key ``locale`` resolves to in ``card``."""
     chain = locale_chain(locale)
     text_key = next(k for k in chain if k in card.text)
     res_key = next(k for k in chain if k in card.resources)
+    return text_key, res_key
+
+
+def resolve_card(card: CardDefinition, text_key: str, res_key: str) -> Card:
     text = card.text[text_key]
     return Card(card.id, text.title, text.body, card.resources[res_key], text_key, res_key)

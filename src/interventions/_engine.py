@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from interventions._cards import language_of, locale_chain, resolve_card
+from interventions._cards import card_keys, language_of, resolve_card
 from interventions._compile import Index, compile_rules
 from interventions._decision import Card, Decision, Match
 from interventions._errors import InputError, InterventionsError
@@ -119,7 +119,7 @@ class Engine:
         self._index: Index = compile_rules(ruleset)
         self._none = Decision(Action.NONE, None, None, None, (), ruleset.version)
         self._none_truncated = Decision(Action.NONE, None, None, None, (), ruleset.version, True)
-        self._cards: dict[tuple[str, tuple[str, ...]], Card] = {}
+        self._cards: dict[tuple[str, str, str], Card] = {}
         self._chunks: dict[str, _Chunk] = {}
         self._memo_size = memo_size
         self._cache: dict[tuple[str, str | None], Decision] = {}
@@ -312,10 +312,13 @@ class Engine:
         )
 
     def _card(self, card_id: str, locale: str | None) -> Card:
-        key = (card_id, locale_chain(locale))
+        # keyed by what the locale resolves to, not by the locale: callers choose locales, so
+        # this stays bounded by the card files
+        definition = self.ruleset.cards[card_id]
+        key = (card_id, *card_keys(definition, locale))
         card = self._cards.get(key)
         if card is None:
-            card = resolve_card(self.ruleset.cards[card_id], locale)
+            card = resolve_card(definition, key[1], key[2])
             self._cards[key] = card
         return card
 
