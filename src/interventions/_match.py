@@ -7,6 +7,8 @@ compare the two on generated queries.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rapidfuzz.distance import OSA
 
 from interventions._compile import (
@@ -74,11 +76,22 @@ def fuzzy_key(key: str) -> str:
     return key[1:] if key.startswith(COLLAPSED) else key
 
 
+def _lookups(index: Index, key: str) -> Iterator[tuple[tuple[Entry, ...], bool]]:
+    """The index entries a token key reaches: its word entries (flagged True), then the entries
+    of every prefix it starts with (False)."""
+    entries = index.words.get(key)
+    if entries is not None:
+        yield entries, True
+    for b in index.prefix_buckets:
+        group = index.prefixes.get(key[:b])
+        if group is not None:
+            for prefix, pentries in group:
+                if key.startswith(prefix):
+                    yield pentries, False
+
+
 def find_hits(index: Index, norm: Normalized) -> list[Hit]:
     hits: list[Hit] = []
-    words = index.words
-    prefixes = index.prefixes
-    buckets = index.prefix_buckets
     fuzzy = index.fuzzy
     sub_plain = index.substring_plain
     sub_collapsed = index.substring_collapsed
@@ -86,15 +99,9 @@ def find_hits(index: Index, norm: Normalized) -> list[Hit]:
         for j, tok in enumerate(seq):
             exact = False
             for key in tok.keys:
-                entries = words.get(key)
-                if entries is not None and _extend(hits, entries, seq, j):
-                    exact = True
-                for b in buckets:
-                    group = prefixes.get(key[:b])
-                    if group is not None:
-                        for prefix, pentries in group:
-                            if key.startswith(prefix):
-                                _extend(hits, pentries, seq, j)
+                for entries, is_word in _lookups(index, key):
+                    if _extend(hits, entries, seq, j) and is_word:
+                        exact = True
             if fuzzy and not exact:
                 _fuzzy(index, tok, hits)
             if sub_plain is not None or sub_collapsed is not None:
@@ -199,8 +206,6 @@ def word_profile(index: Index, norm: Normalized) -> tuple[bool, frozenset[int], 
     (``unless``) terms are left out: alone they never make a decision. Regex terms are not
     covered here.
     """
-    words = index.words
-    prefixes = index.prefixes
     terms = index.terms
     hit = False
     anchors: set[int] = set()
@@ -220,24 +225,15 @@ def word_profile(index: Index, norm: Normalized) -> tuple[bool, frozenset[int], 
     for seq in norm.sequences:
         for tok in seq:
             for key in tok.keys:
-                entries = words.get(key)
-                if entries is not None and take(entries):
-                    hit = True
-                for b in index.prefix_buckets:
-                    group = prefixes.get(key[:b])
-                    if group is not None:
-                        for p, pentries in group:
-                            if key.startswith(p) and take(pentries):
-                                hit = True
+                for entries, _ in _lookups(index, key):
+                    if take(entries):
+                        hit = True
                 found = index.members.get(key)
                 if found is not None:
                     members.update(found)
-                for b in (PREFIX_BUCKET,):
-                    mgroup = index.member_prefixes.get(key[:b])
-                    if mgroup is not None:
-                        for p, ids in mgroup:
-                            if key.startswith(p):
-                                members.update(ids)
+                for p, ids in index.member_prefixes.get(key[:PREFIX_BUCKET], ()):
+                    if key.startswith(p):
+                        members.update(ids)
             hits: list[Hit] = []
             if index.fuzzy:
                 _fuzzy(index, tok, hits)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Iterable, Iterator
 
+from interventions._artifact import ruleset_from_path
 from interventions._engine import Engine
 
 __all__ = ["add_rules_option", "engine_from_args", "read_lines"]
@@ -15,13 +16,13 @@ def add_rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rules",
         metavar="DIR",
-        help="rules folder (default: the shipped rule set)",
+        help="rules folder or compiled rule set (default: the shipped rule set)",
     )
 
 
 def engine_from_args(args: argparse.Namespace) -> Engine:
     if args.rules:
-        return Engine.from_path(args.rules)
+        return Engine(ruleset_from_path(args.rules))
     return Engine.default()
 
 
