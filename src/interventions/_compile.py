@@ -73,8 +73,10 @@ class Index:
     segmenter: Segmenter
     version: str
     members: dict[str, frozenset[int]]
-    """Keys of the words of positive phrases other than the indexed one → those phrases."""
+    """Keys of the words of phrases other than the indexed one → those phrases."""
     member_prefixes: dict[str, tuple[tuple[str, frozenset[int]], ...]]
+    unless: frozenset[int]
+    """Ids of the exception (``unless``) terms."""
     fuzzy_memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
     """Fuzzy candidates per token key, filled as queries arrive (a pure function's memo)."""
 
@@ -165,7 +167,7 @@ def _compile(ruleset: RuleSet) -> Index:
                 term.prefix_tokens[k],
             ),
         )
-        if len(matchers) > 1 and not unless:
+        if len(matchers) > 1:
             for k, (member_prefix, member_keys) in enumerate(matchers):
                 if k == anchor:
                     continue
@@ -228,6 +230,7 @@ def _compile(ruleset: RuleSet) -> Index:
             for bucket, group in member_starts.items()
         },
         version=ruleset.version,
+        unless=frozenset(i for i, ref in enumerate(terms) if ref.unless),
     )
 
 

@@ -18,7 +18,7 @@ from interventions._decision import Card, Decision, Match
 from interventions._errors import InputError, InterventionsError
 from interventions._loader import load_rules
 from interventions._match import NOTHING, REGEX_TIMEOUT, Hit, find_hits, word_profile
-from interventions._model import Action, RuleSet
+from interventions._model import Action, RuleSet, TermKind
 from interventions._normalize import (
     COLLAPSED,
     MAX_QUERY_CHARS,
@@ -103,6 +103,7 @@ class Engine:
         "_memo_size",
         "_none",
         "_none_truncated",
+        "_unless",
         "ruleset",
     )
 
@@ -121,6 +122,7 @@ class Engine:
         self._none_truncated = Decision(Action.NONE, None, None, None, (), ruleset.version, True)
         self._cards: dict[tuple[str, str, str], Card] = {}
         self._chunks: dict[str, _Chunk] = {}
+        self._unless: dict[str, _Unless] = {}
         self._memo_size = memo_size
         self._cache: dict[tuple[str, str | None], Decision] = {}
         self._cache_size = cache_size
@@ -171,8 +173,10 @@ class Engine:
         return self._check(query, locale)
 
     def _check(self, query: str, locale: str | None) -> Decision:
-        if self._memo_size and len(query) <= MAX_QUERY_CHARS and self._benign(query):
-            return self._none
+        if self._memo_size and len(query) <= MAX_QUERY_CHARS:
+            hits = self._by_words(query)
+            if hits is not None:
+                return self._decide(query, hits, locale, False) if hits else self._none
         return self._check_fully(query, locale)
 
     def _check_fully(self, query: str, locale: str | None) -> Decision:
@@ -180,33 +184,40 @@ class Engine:
         hits = find_hits(self._index, norm)
         if not hits:
             return self._none_truncated if norm.truncated else self._none
-        return self._decide(norm, hits, locale)
+        return self._decide(norm.query, hits, locale, norm.truncated)
 
-    def _benign(self, query: str) -> bool:
-        """True only if the full path would find nothing: every word is known to be benign.
+    def _by_words(self, query: str) -> list[Hit] | None:
+        """The query's hits from the memo of its words, or None when only the full path knows.
 
         Every normalization step works inside one whitespace-separated word except phrases
         (tracked by which phrases each word anchors or belongs to), letters spelled out across
-        words (``t h i n``, tracked as runs) and regex terms (checked on the folded words).
+        words (``t h i n``, tracked as runs) and regex terms (checked on the folded words). When
+        none of those can span words, the query's hits are its words' hits.
         """
         chunks = self._chunks
+        get = chunks.get
+        words = query.split()
+        for word in words:  # the common case first: every word known and quiet
+            if get(word, _UNKNOWN).loud:
+                break
+        else:
+            return _NO_HITS
         run = 0
-        folded: list[str] = []
-        anchors: set[int] = set()
-        members: set[int] = set()
-        for word in query.split():
+        rest: list[_Chunk] | None = None  # the words that are not plain
+        for word in words:
             state = chunks.get(word)
-            if state is None:
-                state = self._chunk(word)
             if state is _PLAIN:
                 run = 0
                 continue
-            if state.hit:
-                return False
-            anchors.update(state.anchors)
-            members.update(state.members)
-            if state.folded:
-                folded.append(state.folded)
+            if state is None:
+                state = self._chunk(word)
+                if state is _PLAIN:
+                    run = 0
+                    continue
+            if rest is None:
+                rest = [state]
+            else:
+                rest.append(state)
             if state.tokens == 0:
                 continue
             if state.lead == state.tokens:
@@ -214,31 +225,93 @@ class Engine:
             else:
                 run += state.lead
                 if run >= 3:
-                    return False
+                    return None
                 run = state.trail
             if run >= 3:
-                return False
+                return None
+        if rest is None:
+            return _NO_HITS
+        hit = False
+        anchors: set[int] = set()
+        members: set[int] = set()
+        for state in rest:
+            if state.hits:
+                hit = True
+            anchors.update(state.anchors)
+            members.update(state.members)
         if anchors and not anchors.isdisjoint(members):
-            return False
-        if self._index.regexes:
-            text = " ".join(folded)
-            return not any(p.search(text, timeout=REGEX_TIMEOUT) for _, p in self._index.regexes)
-        return True
+            return None
+        if self._index.regexes and self._regex_may_match(rest):
+            return None
+        return self._compose(query, words) if hit else _NO_HITS
+
+    def _regex_may_match(self, states: list[_Chunk]) -> bool:
+        text = " ".join(state.folded for state in states if state.folded)
+        return any(p.search(text, timeout=REGEX_TIMEOUT) for _, p in self._index.regexes)
+
+    def _compose(self, query: str, words: list[str]) -> list[Hit] | None:
+        """The hits of a query some of whose words hit: theirs, moved to where each word is,
+        with the exceptions (``unless``) of every word, unless an exception phrase may span
+        words (then None: the full path decides)."""
+        hits: list[Hit] = []
+        anchors: set[int] = set()
+        members: set[int] = set()
+        pos = 0
+        for word in words:
+            pos = query.find(word, pos)  # words hold no whitespace: the first one found is it
+            state = self._chunks.get(word)
+            if state is None:
+                state = self._chunk(word)
+            hits.extend((tid, a + pos, b + pos) for tid, a, b in state.hits)
+            ux = self._unless.get(word)
+            if ux is None:
+                ux = self._unless_of(word)
+            if ux is not _NO_UNLESS:
+                hits.extend((tid, a + pos, b + pos) for tid, a, b in ux.hits)
+                anchors.update(ux.anchors)
+                members.update(ux.members)
+            pos += len(word)
+        if anchors and not anchors.isdisjoint(members):
+            return None
+        return hits
+
+    def _profile(self, word: str) -> tuple[Normalized, list[Hit], frozenset[int], frozenset[int]]:
+        norm = self._index.segmenter.extend(normalize(word))
+        return norm, *word_profile(self._index, norm)
 
     def _chunk(self, word: str) -> _Chunk:
-        norm = self._index.segmenter.extend(normalize(word))
+        norm, hits, anchors, members = self._profile(word)
+        unless = self._index.unless
         tokens = norm.tokens
         singles = [len(t.text) == 1 for t in tokens]
         lead = next((i for i, single in enumerate(singles) if not single), len(singles))
         trail = next((i for i, single in enumerate(reversed(singles)) if not single), len(singles))
         folded = " ".join(norm.text.split()) if self._index.regexes else ""
-        hit, anchors, members = word_profile(self._index, norm)
-        state = _Chunk(hit, len(tokens), lead, trail, folded, anchors, members)
-        if not (hit or lead or trail or folded or anchors or members) and state.tokens:
-            state = _PLAIN  # the common case, recognised by identity
+        positive = tuple(h for h in hits if h[0] not in unless)
+        anchors = frozenset(t for t in anchors if t not in unless) or NOTHING
+        members = frozenset(t for t in members if t not in unless) or NOTHING
+        loud = bool(positive or lead or trail or folded or anchors)
+        state = _Chunk(loud, positive, len(tokens), lead, trail, folded, anchors, members)
+        if not (loud or members) and state.tokens:
+            state = _PLAIN  # the common case, shared
         if len(self._chunks) >= self._memo_size:
             self._chunks.clear()
         self._chunks[word] = state
+        return state
+
+    def _unless_of(self, word: str) -> _Unless:
+        """The exception terms in ``word``: only needed for queries with a hit, so computed
+        then, and remembered apart from the word memo."""
+        _, hits, anchors, members = self._profile(word)
+        unless = self._index.unless
+        found = tuple(h for h in hits if h[0] in unless)
+        ux_anchors = frozenset(t for t in anchors if t in unless)
+        ux_members = frozenset(t for t in members if t in unless)
+        ux = _Unless(found, ux_anchors, ux_members) if found or ux_anchors or ux_members else None
+        state = _NO_UNLESS if ux is None else ux
+        if len(self._unless) >= self._memo_size:
+            self._unless.clear()
+        self._unless[word] = state
         return state
 
     def check_many(self, queries: Iterable[str], *, locale: str | None = None) -> list[Decision]:
@@ -258,7 +331,7 @@ class Engine:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _decide(self, norm: Normalized, hits: list[Hit], locale: str | None) -> Decision:
+    def _decide(self, query: str, hits: list[Hit], locale: str | None, truncated: bool) -> Decision:
         index = self._index
         lang = language_of(locale)
         positive: dict[int, dict[tuple[int, int, int], None]] = {}
@@ -271,7 +344,6 @@ class Engine:
                 positive.setdefault(ref.rule, {})[(tid, start, end)] = None
         matches: list[Match] = []
         card_of: dict[str, str] = {}
-        query = norm.query
         for rule_index, found in positive.items():
             rule = index.rules[rule_index]
             if rule.languages and lang not in rule.languages:
@@ -298,8 +370,20 @@ class Engine:
                     )
                 )
         if not matches:
-            return self._none_truncated if norm.truncated else self._none
-        matches.sort(key=lambda m: (-m.action.severity, -m.priority, m.rule_id, m.start, m.end))
+            return self._none_truncated if truncated else self._none
+        # a total order, so that the same hits found in another order give the same decision;
+        # on one span the most specific kind of term first (a word before a substring)
+        matches.sort(
+            key=lambda m: (
+                -m.action.severity,
+                -m.priority,
+                m.rule_id,
+                m.start,
+                m.end,
+                _KIND_RANK[m.kind],
+                m.term,
+            )
+        )
         top = matches[0]
         return Decision(
             top.action,
@@ -308,7 +392,7 @@ class Engine:
             self._card(card_of[top.rule_id], locale),
             tuple(matches),
             self.ruleset.version,
-            norm.truncated,
+            truncated,
         )
 
     def _card(self, card_id: str, locale: str | None) -> Card:
@@ -327,7 +411,11 @@ class Engine:
 class _Chunk:
     """What one whitespace-separated word can contribute to a decision."""
 
-    hit: bool  # a token may take part in a hit
+    loud: bool
+    """The word matters on its own: it hits, anchors a phrase, has single letters or (with
+    regex terms) folded text. A query of quiet words has no hit: being a phrase's member
+    (``members``) only matters next to that phrase's anchor."""
+    hits: tuple[Hit, ...]  # the word's own positive hits, spans relative to the word
     tokens: int
     lead: int  # single-letter tokens at the start (for "t h i n s p o" across words)
     trail: int  # ... and at the end
@@ -336,7 +424,22 @@ class _Chunk:
     members: frozenset[int]  # phrases with another of their words here
 
 
-_PLAIN = _Chunk(False, 1, 0, 0, "", NOTHING, NOTHING)
+_PLAIN = _Chunk(False, (), 1, 0, 0, "", NOTHING, NOTHING)
+_UNKNOWN = _Chunk(True, (), 0, 0, 0, "", NOTHING, NOTHING)  # what the memo gives an unseen word
+_KIND_RANK = {kind: rank for rank, kind in enumerate(TermKind)}
+_NO_HITS: list[Hit] = []  # never mutated: returned for "no hits" by the word memo
+
+
+@dataclass(frozen=True, slots=True)
+class _Unless:
+    """The exception terms of one word: hits, and phrases it anchors or belongs to."""
+
+    hits: tuple[Hit, ...]
+    anchors: frozenset[int]
+    members: frozenset[int]
+
+
+_NO_UNLESS = _Unless((), NOTHING, NOTHING)
 
 
 @lru_cache(maxsize=1)

@@ -194,53 +194,32 @@ def _regexes(index: Index, norm: Normalized, hits: list[Hit]) -> None:
 NOTHING: frozenset[int] = frozenset()
 
 
-def word_profile(index: Index, norm: Normalized) -> tuple[bool, frozenset[int], frozenset[int]]:
-    """What one whitespace-separated word of a query can contribute, for the benign fast path.
+def word_profile(
+    index: Index, norm: Normalized
+) -> tuple[list[Hit], frozenset[int], frozenset[int]]:
+    """What one whitespace-separated word of a query contributes, for the word memo.
 
-    Returns ``(hit, anchors, members)``: ``hit`` when the word alone may produce a positive
-    match (a word, prefix, glued phrase, fuzzy or substring term, or a phrase that completes
-    inside it); ``anchors``, the phrases whose indexed word it contains; ``members``, the
-    phrases it holds another word of. A phrase spanning words needs its indexed word in one
-    word of the query and another of its words in another, so a query is benign when no word
-    hits and no phrase is in both ``anchors`` and ``members`` of its words. Exception
-    (``unless``) terms are left out: alone they never make a decision. Regex terms are not
-    covered here.
+    Returns ``(hits, anchors, members)``: ``hits``, what :func:`find_hits` finds in the word
+    alone; ``anchors``, the multi-token terms whose indexed token the word holds; ``members``,
+    the multi-token terms of which it holds another token. A phrase spanning words needs its
+    indexed token in one word and another of its tokens in another, so when no term is in both
+    the ``anchors`` and the ``members`` of a query's words (and no letters are spelled out
+    across words, and no regex term matches), the query's hits are its words' hits, each moved
+    by its word's offset. Regex terms are not covered here.
     """
-    terms = index.terms
-    hit = False
     anchors: set[int] = set()
     members: set[int] = set()
-
-    def take(entries: tuple[Entry, ...]) -> bool:
-        single = False
-        for tid, _, matchers in entries:
-            if terms[tid].unless:
-                continue
-            if len(matchers) == 1:
-                single = True
-            else:
-                anchors.add(tid)
-        return single
-
     for seq in norm.sequences:
         for tok in seq:
             for key in tok.keys:
                 for entries, _ in _lookups(index, key):
-                    if take(entries):
-                        hit = True
+                    for tid, _, matchers in entries:
+                        if len(matchers) > 1:
+                            anchors.add(tid)
                 found = index.members.get(key)
                 if found is not None:
                     members.update(found)
                 for p, ids in index.member_prefixes.get(key[:PREFIX_BUCKET], ()):
                     if key.startswith(p):
                         members.update(ids)
-            hits: list[Hit] = []
-            if index.fuzzy:
-                _fuzzy(index, tok, hits)
-            if index.substring_plain is not None:
-                _substrings(index, tok, hits)
-            if any(not terms[tid].unless for tid, _, _ in hits):
-                hit = True
-    if anchors and not hit:
-        hit = any(not terms[tid].unless for tid, _, _ in find_hits(index, norm))
-    return hit, frozenset(anchors) or NOTHING, frozenset(members) or NOTHING
+    return find_hits(index, norm), frozenset(anchors) or NOTHING, frozenset(members) or NOTHING

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interventions import Engine
+from interventions import Action, Engine
 from interventions._match import find_hits
 from interventions._normalize import normalize
 from interventions._reference import reference_hits
@@ -58,30 +60,68 @@ def test_shipped_rules_on_their_own_examples(shipped: Engine) -> None:
             same_hits(shipped, example.query)
 
 
-# -- the benign fast path: it may only ever say "none" when the full path says so too ------------
+# -- the word memo: decisions from each word's own hits must equal the full path's --------------
 
-words = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), max_size=10).map(
-    " ".join
-)
+SPACES = [" ", "  ", "\t", "\n", "\u00a0", "\u2003", " \u3000 "]
+words = st.lists(
+    st.tuples(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), st.sampled_from(SPACES)),
+    max_size=10,
+).map(lambda parts: "".join(w + gap for w, gap in parts))
+locales = st.sampled_from([None, "en-US", "pl-PL", "sv-SE", "de"])
 
 
-def fast_equals_full(engine: Engine, query: str) -> None:
-    assert engine.check(query) == engine._check_fully(query, None), query
+def fast_equals_full(engine: Engine, query: str, locale: str | None = None) -> None:
+    full = engine._check_fully(query, locale)
+    engine._chunks.clear()  # every word new
+    engine._unless.clear()
+    assert engine.check(query, locale=locale) == full, query
+    assert engine.check(query, locale=locale) == full, query  # words seen before
+    assert engine.check(query, locale=locale) == full, query
+
+
+@pytest.fixture(scope="module")
+def no_regex(mini: Engine) -> Engine:
+    """The mini rules without their regex term: regex terms make every word take the slow
+    branch of the word memo, so this exercises the branch shipped rules take."""
+    rules = tuple(r for r in mini.ruleset.rules if r.id != "t.regex")
+    return Engine(dataclasses.replace(mini.ruleset, rules=rules))
 
 
 @settings(max_examples=800, **SETTINGS)
-@given(words)
-def test_fast_path_mini(mini: Engine, query: str) -> None:
-    fast_equals_full(mini, query)
+@given(words, locales)
+def test_fast_path_mini(mini: Engine, query: str, locale: str | None) -> None:
+    fast_equals_full(mini, query, locale)
+
+
+@settings(max_examples=800, **SETTINGS)
+@given(words, locales)
+def test_fast_path_mini_without_regex(no_regex: Engine, query: str, locale: str | None) -> None:
+    fast_equals_full(no_regex, query, locale)
 
 
 @settings(max_examples=300, **SETTINGS)
-@given(words)
-def test_fast_path_shipped(shipped: Engine, query: str) -> None:
-    fast_equals_full(shipped, query)
+@given(words, locales)
+def test_fast_path_shipped(shipped: Engine, query: str, locale: str | None) -> None:
+    fast_equals_full(shipped, query, locale)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "t h i n s p o", "p r o-a n a", "t  h.i.n s p o", "pro a n a", "pro ana tips",
+        "thinspo recovery", "recovery thinspo", "anti thinspo", "thinspo anti thinspo",
+        "no meanspo meanspo", "meanspo no meanspo", "thinspo thinspo", "a thinspo a thinspo",
+        "proana\u00a0pro ana tips", "anorexia anoreksja", "przemocy domowej thinspo",
+        "#thinspo proana", "thinspo\tthinspo\n",
+    ],
+)  # fmt: skip
+def test_fast_path_on_hits(no_regex: Engine, mini: Engine, query: str) -> None:
+    for engine in (no_regex, mini):
+        for locale in (None, "sv-SE", "pl-PL"):
+            fast_equals_full(engine, query, locale)
 
 
 def test_fast_path_letters_spelled_across_words(mini: Engine) -> None:
-    for q in ["t h i n s p o", "p r o-a n a", "t  h.i.n s p o", "pro a n a"]:
-        fast_equals_full(mini, q)
     assert mini.check("p r o a n a").rule_id == "t.block"
+    assert mini.check("thinspo recovery").action is Action.NONE  # the exception in another word
+    assert mini.check("meanspo no meanspo").action is Action.INTERSTITIAL  # overlap scope
