@@ -314,15 +314,15 @@ def why_words_hit(engine: Engine, words: Sequence[str]) -> dict[str, tuple[str, 
         parts = []
         unless_only = True
         for tid in dict.fromkeys(t for t, _, _ in hits):
-            ref = index.terms[tid]
-            rule = index.rules[ref.rule]
-            tag = "unless" if ref.unless else ref.term.kind.value
-            unless_only = unless_only and ref.unless
-            if ref.term.fuzzy:
-                tag = f"fuzzy {ref.term.fuzzy}"
+            rule = index.rules[index.term_rule[tid]]
+            unless = tid in index.unless
+            tag = "unless" if unless else index.term_kind[tid].value
+            unless_only = unless_only and unless
+            if tid in index.fuzzy_terms:
+                tag = f"fuzzy {index.fuzzy_terms[tid][1]}"
             if rule.languages:
                 tag += f", only {'/'.join(sorted(rule.languages))}"
-            parts.append(f"{ref.term.text!r} ({tag}, {rule.id})")
+            parts.append(f"{index.term_text[tid]!r} ({tag}, {rule.id})")
         if not parts:
             out[w] = ("anchor", "no hit alone: a phrase's indexed word or a near miss")
         else:
@@ -392,11 +392,14 @@ def ablation(engine: Engine, wl: Workload, sample: int) -> None:
     rows.append(("find_hits, full index (on normalized queries)", t_hits))
     variants: dict[str, dict[str, Any]] = {
         "fuzzy": {"fuzzy": {}},
-        "prefixes": {"prefixes": {}, "prefix_buckets": ()},
+        "prefixes": {"prefixes": {}},
         "substrings": {"substring_plain": None, "substring_collapsed": None},
     }
-    phrase_free = {k: tuple(e for e in v if len(e[-1]) == 1) for k, v in index.words.items()}
-    variants["phrases"] = {"words": {k: v for k, v in phrase_free.items() if v}}
+    phrase_free = {
+        k: v if isinstance(v, int) else tuple(e for e in v if isinstance(e, int))
+        for k, v in index.words.items()
+    }
+    variants["phrases"] = {"words": {k: v for k, v in phrase_free.items() if v != ()}}
     for name, change in variants.items():
         try:
             ix = dataclasses.replace(index, **change)

@@ -1,32 +1,48 @@
 """Compile a :class:`RuleSet` into lookup indexes, built once per engine.
 
 Per-token dictionary lookups barely slow down from 1k to 100k terms, so every token-shaped
-term is a dict key: words and phrases by their first token, prefixes by a short bucket of their
-first characters, fuzzy terms by their deletion variants (verified later with rapidfuzz).
+term is a dict key: words and phrases by one of their tokens, prefixes by a short bucket of
+their first characters, fuzzy terms by their deletion variants (verified later with rapidfuzz).
 Substring and regex terms, which are few, are compiled into patterns.
+
+The index is plain data (ints, strings, tuples, dicts, frozensets) so that a compiled artefact
+can store it as it is and load it without compiling again (``_artifact.py``), and it is
+compact: a one-token term is a bare term id under its key, and a term's collapsed key
+(``\x01`` + the term with letter runs squeezed) is stored only when it differs from the term,
+because a query's collapsed key is also looked up without its mark (see ``_match._lookups``).
 """
 
 from __future__ import annotations
 
 import gc
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import regex
 
-from interventions._model import Rule, RuleSet, Status, Term, TermKind
+from interventions._model import Action, CardDefinition, Rule, RuleSet, Status, Term, TermKind
 from interventions._normalize import COLLAPSED, WEAK, collapse
 from interventions._segment import Segmenter
 
 __all__ = [
     "MAX_FUZZY_TOKEN",
+    "PREFIX_BUCKET",
     "Entry",
     "Index",
     "Matcher",
-    "TermRef",
+    "Phrase",
+    "RuleInfo",
+    "Slot",
+    "TermRow",
     "compile_rules",
     "deletions",
     "glued",
+    "literal_pattern",
+    "live_terms",
+    "paused_gc",
     "token_matcher",
 ]
 
@@ -35,22 +51,39 @@ MAX_FUZZY_TOKEN = 32
 
 PREFIX_BUCKET = 4
 
-Matcher = tuple[bool, tuple[str, str, str]]
-"""(is_prefix, (plain key, collapsed key, weak collapsed key)) for one token of a term."""
-
 MIN_GLUED = 6
 """A phrase also matches its words glued into one token (``proanatips``) from this length on."""
 
-Entry = tuple[int, int, tuple[Matcher, ...]]
-"""(term index, position of the indexed token in the term, matchers of all the term's tokens).
+Matcher = tuple[bool, str, str]
+"""(is_prefix, token, token with letter runs squeezed) for one token of a term."""
 
-A phrase is indexed under its longest token, not its first: "how to help a friend with
-anorexia" waits behind "anorexia", so the common word "how" stays a cheap miss."""
+Phrase = tuple[int, int, tuple[Matcher, ...]]
+"""(term id, position of the indexed token in the term, matchers of all the term's tokens).
+
+A phrase is indexed under its rarest token in the rule set, then its longest: "how to help a
+friend with anorexia" waits behind "anorexia", so the common word "how" stays a cheap miss."""
+
+Entry = int | Phrase
+"""A one-token term (a word, a prefix, a phrase glued into one token) is its bare term id."""
+
+Slot = int | tuple[Entry, ...]
+"""What one key holds: a single one-token term (the common case), or several entries."""
 
 
-@dataclass(frozen=True, slots=True)
-class TermRef:
-    """A compiled term: which rule it belongs to and whether it is an exception (``unless``)."""
+class RuleInfo(NamedTuple):
+    """What a decision needs of a rule."""
+
+    id: str
+    category: str
+    action: Action
+    priority: int
+    card: str
+    languages: frozenset[str]
+    unless_scope: str
+
+
+class TermRow(NamedTuple):
+    """A term in the order the index numbers them: ``live_terms`` gives the same rows."""
 
     rule: int
     unless: bool
@@ -59,31 +92,39 @@ class TermRef:
 
 @dataclass(frozen=True, slots=True)
 class Index:
-    rules: tuple[Rule, ...]
-    terms: tuple[TermRef, ...]
-    words: dict[str, tuple[Entry, ...]]
-    prefixes: dict[str, tuple[tuple[str, tuple[Entry, ...]], ...]]
-    prefix_buckets: tuple[int, ...]
+    """Everything the matcher needs, as plain data. Term ids index ``term_*``."""
+
+    version: str
+    rules: tuple[RuleInfo, ...]
+    cards: dict[str, CardDefinition]
+    term_rule: tuple[int, ...]
+    term_text: tuple[str, ...]
+    term_kind: tuple[TermKind, ...]
+    unless: frozenset[int]
+    """Ids of the exception (``unless``) terms."""
+    words: dict[str, Slot]
+    prefixes: dict[str, tuple[tuple[str, Slot], ...]]
+    """Prefix terms by their first ``PREFIX_BUCKET`` characters, then by the whole prefix."""
     substring_plain: regex.Pattern[str] | None
     substring_collapsed: regex.Pattern[str] | None
     substrings: dict[str, tuple[int, ...]]
-    fuzzy: dict[str, tuple[int, ...]]
+    fuzzy: dict[str, int | tuple[int, ...]]
+    """Deletion variants of fuzzy terms → the terms they come from."""
+    fuzzy_terms: dict[int, tuple[str, int]]
+    """Fuzzy term id → (its token, the edit distance it allows)."""
     fuzzy_max: int
     regexes: tuple[tuple[int, regex.Pattern[str]], ...]
     segmenter: Segmenter
-    version: str
-    members: dict[str, frozenset[int]]
-    """Keys of the words of phrases other than the indexed one → those phrases."""
-    member_prefixes: dict[str, tuple[tuple[str, frozenset[int]], ...]]
-    unless: frozenset[int]
-    """Ids of the exception (``unless``) terms."""
+    members: dict[str, int | frozenset[int]]
+    """Tokens (and squeezed tokens) of phrases other than the indexed one → those phrases."""
+    member_prefixes: dict[str, tuple[tuple[str, int | frozenset[int]], ...]]
     fuzzy_memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
     """Fuzzy candidates per token key, filled as queries arrive (a pure function's memo)."""
 
 
 def token_matcher(token: str, is_prefix: bool) -> Matcher:
     squeezed = collapse(token)
-    return (is_prefix, (token, COLLAPSED + squeezed, WEAK + squeezed))
+    return (is_prefix, token, token if squeezed == token else squeezed)
 
 
 def glued(term: Term) -> tuple[str, bool] | None:
@@ -105,45 +146,109 @@ def deletions(s: str, depth: int) -> set[str]:
     return out
 
 
-def _literal_pattern(literals: list[str]) -> regex.Pattern[str] | None:
-    if not literals:
+def live_terms(ruleset: RuleSet) -> tuple[tuple[Rule, ...], list[TermRow]]:
+    """The rules an index serves (all but deprecated ones) and their terms in id order."""
+    rules = tuple(r for r in ruleset.rules if r.status is not Status.DEPRECATED)
+    rows = [
+        TermRow(i, unless, term)
+        for i, rule in enumerate(rules)
+        for unless, terms in ((False, rule.terms), (True, rule.unless))
+        for term in terms
+    ]
+    return rules, rows
+
+
+def literal_pattern(literals: Iterable[str]) -> regex.Pattern[str] | None:
+    """One alternation of the literals, longest first (in a fixed order)."""
+    unique = sorted(set(literals), key=lambda x: (-len(x), x))
+    if not unique:
         return None
-    alternation = "|".join(regex.escape(x) for x in sorted(set(literals), key=lambda x: -len(x)))
-    return regex.compile(alternation)
+    return regex.compile("|".join(regex.escape(x) for x in unique))
 
 
-def compile_rules(ruleset: RuleSet) -> Index:
-    """Build the indexes. The collector is paused meanwhile: compiling allocates millions of
-    small tuples that all stay alive, and scanning them repeatedly is two thirds of the time
-    at 100k terms."""
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building an index: that allocates hundreds of
+    thousands of containers that all stay alive, and scanning them again and again as they
+    arrive was two thirds of compiling 100k terms."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _compile(ruleset)
+        yield
     finally:
         if enabled:
             gc.enable()
 
 
+def compile_rules(ruleset: RuleSet) -> Index:
+    """Build the indexes (with the collector paused)."""
+    with paused_gc():
+        return _compile(ruleset)
+
+
+def _add(d: dict[str, Any], key: str, value: Any) -> None:
+    """Add ``value`` under ``key``: a lone int stays bare, anything more becomes a list.
+    (Most keys hold one term id; 100k one-element lists were most of compiling's peak.)"""
+    old = d.get(key)
+    if old is None:
+        d[key] = value if isinstance(value, int) else [value]
+    elif type(old) is list:
+        old.append(value)
+    else:
+        d[key] = [old, value]
+
+
+def _finish(d: dict[str, Any], convert: Callable[[list[Any]], Any]) -> None:
+    """Turn the lists left by ``_add`` into their final form, in place."""
+    for key in [k for k, v in d.items() if type(v) is list]:
+        d[key] = convert(d[key])
+
+
+def _unique_ids(ids: list[int]) -> int | tuple[int, ...]:
+    unique = tuple(dict.fromkeys(ids))
+    return unique[0] if len(unique) == 1 else unique
+
+
+def _id_set(ids: list[int]) -> int | frozenset[int]:
+    unique = frozenset(ids)
+    return next(iter(unique)) if len(unique) == 1 else unique
+
+
 def _compile(ruleset: RuleSet) -> Index:
-    rules = tuple(r for r in ruleset.rules if r.status is not Status.DEPRECATED)
-    terms: list[TermRef] = []
-    words: dict[str, list[Entry]] = defaultdict(list)
-    prefixes: dict[str, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    rules, rows = live_terms(ruleset)
+    words: dict[str, Any] = {}  # str -> int | list[Entry] while building (see _add)
+    prefixes: dict[str, dict[str, Any]] = defaultdict(dict)
     substrings: dict[str, list[int]] = defaultdict(list)
     plain_literals: list[str] = []
     collapsed_literals: list[str] = []
-    fuzzy: dict[str, list[int]] = defaultdict(list)
-    fuzzy_max = 0
+    fuzzy: dict[str, Any] = {}
+    fuzzy_terms: dict[int, tuple[str, int]] = {}
     regexes: list[tuple[int, regex.Pattern[str]]] = []
+    members: dict[str, Any] = {}
+    member_starts: dict[str, dict[str, Any]] = defaultdict(dict)
+    uses = Counter(tok for row in rows for tok in row.term.tokens)
 
-    def add(term: Term, rule_index: int, unless: bool) -> None:
-        nonlocal fuzzy_max
-        tid = len(terms)
-        terms.append(TermRef(rule_index, unless, term))
+    def put(key: str, is_prefix: bool, entry: Entry) -> None:
+        _add(prefixes[key[:PREFIX_BUCKET]] if is_prefix else words, key, entry)
+
+    def keys(matcher: Matcher, weak: bool) -> tuple[str, ...]:
+        _, token, squeezed = matcher
+        if squeezed == token:
+            return (token,)
+        return (
+            (token, COLLAPSED + squeezed, WEAK + squeezed)
+            if weak
+            else (
+                token,
+                COLLAPSED + squeezed,
+            )
+        )
+
+    for tid, row in enumerate(rows):
+        term = row.term
         if term.kind is TermKind.REGEX:
             regexes.append((tid, regex.compile(term.text, regex.V1)))
-            return
+            continue
         if term.kind is TermKind.SUBSTRING:
             literal = term.tokens[0]
             plain_literals.append(literal)
@@ -151,94 +256,85 @@ def _compile(ruleset: RuleSet) -> Index:
             squeezed = collapse(literal)
             collapsed_literals.append(squeezed)
             substrings[COLLAPSED + squeezed].append(tid)
-            return
+            continue
         matchers = tuple(
             token_matcher(tok, is_prefix)
             for tok, is_prefix in zip(term.tokens, term.prefix_tokens, strict=True)
         )
-        # the rarest word among the rule set's terms, then the longest: common words ("how",
-        # "your") that start many phrases would send every query containing them to the full path
-        anchor = min(
-            range(len(matchers)),
-            key=lambda k: (
-                len(term.tokens[k]) < 3,
-                uses[term.tokens[k]],
-                -len(term.tokens[k]),
-                term.prefix_tokens[k],
-            ),
-        )
-        if len(matchers) > 1:
-            for k, (member_prefix, member_keys) in enumerate(matchers):
+        if len(matchers) == 1:
+            for key in keys(matchers[0], False):
+                put(key, matchers[0][0], tid)
+        else:
+            # the rarest word among the rule set's terms, then the longest: common words
+            # ("how", "your") that start many phrases would send every query containing them
+            # to the full path
+            anchor = min(
+                range(len(matchers)),
+                key=lambda k: (
+                    len(term.tokens[k]) < 3,
+                    uses[term.tokens[k]],
+                    -len(term.tokens[k]),
+                    term.prefix_tokens[k],
+                ),
+            )
+            for k, (member_prefix, token, squeezed) in enumerate(matchers):
                 if k == anchor:
                     continue
-                for key in member_keys:
-                    if member_prefix:
-                        member_starts[key[:PREFIX_BUCKET]][key].add(tid)
-                    else:
-                        members[key].add(tid)
-        is_prefix, keys = matchers[anchor]
-        # words of a phrase also accept weak collapsed readings (``prro ana tips``)
-        for key in keys if len(matchers) > 1 else keys[:2]:
-            if is_prefix:
-                prefixes[key[:PREFIX_BUCKET]][key].append((tid, anchor, matchers))
-            else:
-                words[key].append((tid, anchor, matchers))
+                for key in {token, squeezed}:
+                    _add(member_starts[key[:PREFIX_BUCKET]] if member_prefix else members, key, tid)
+            # words of a phrase also accept weak collapsed readings (``prro ana tips``)
+            phrase: Phrase = (tid, anchor, matchers)
+            for key in keys(matchers[anchor], True):
+                put(key, matchers[anchor][0], phrase)
         whole = glued(term)
         if whole is not None:
             single = token_matcher(*whole)
-            for key in single[1][:2]:
-                if whole[1]:
-                    prefixes[key[:PREFIX_BUCKET]][key].append((tid, 0, (single,)))
-                else:
-                    words[key].append((tid, 0, (single,)))
+            for key in keys(single, False):
+                put(key, whole[1], tid)
         if term.fuzzy:
-            fuzzy_max = max(fuzzy_max, term.fuzzy)
+            fuzzy_terms[tid] = (term.tokens[0], term.fuzzy)
             for variant in deletions(term.tokens[0], term.fuzzy):
-                fuzzy[variant].append(tid)
+                _add(fuzzy, variant, tid)
 
-    members: dict[str, set[int]] = defaultdict(set)
-    member_starts: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    uses = Counter(
-        tok for rule in rules for term in (*rule.terms, *rule.unless) for tok in term.tokens
-    )
-    for i, rule in enumerate(rules):
-        for term in rule.terms:
-            add(term, i, False)
-        for term in rule.unless:
-            add(term, i, True)
+    _finish(words, tuple)
+    _finish(fuzzy, _unique_ids)
+    _finish(members, _id_set)
+    for group in prefixes.values():
+        _finish(group, tuple)
+    for group in member_starts.values():
+        _finish(group, _id_set)
 
-    prefix_index = {
-        bucket: tuple((key, tuple(entries)) for key, entries in group.items())
-        for bucket, group in prefixes.items()
-    }
     return Index(
-        rules=rules,
-        terms=tuple(terms),
-        words={k: tuple(v) for k, v in words.items()},
-        prefixes=prefix_index,
-        prefix_buckets=tuple(sorted({len(b) for b in prefix_index}, reverse=True)),
-        substring_plain=_literal_pattern(plain_literals),
-        substring_collapsed=_literal_pattern(collapsed_literals),
-        substrings={k: tuple(v) for k, v in substrings.items()},
-        fuzzy={k: tuple(dict.fromkeys(v)) for k, v in fuzzy.items()},
-        fuzzy_max=fuzzy_max,
-        regexes=tuple(regexes),
-        segmenter=_segmenter(ruleset, terms),
-        members={k: frozenset(v) for k, v in members.items()},
-        member_prefixes={
-            bucket: tuple((key, frozenset(ids)) for key, ids in group.items())
-            for bucket, group in member_starts.items()
-        },
         version=ruleset.version,
-        unless=frozenset(i for i, ref in enumerate(terms) if ref.unless),
+        rules=tuple(
+            RuleInfo(r.id, r.category, r.action, r.priority, r.card, r.languages, r.unless_scope)
+            for r in rules
+        ),
+        cards=ruleset.cards,
+        term_rule=tuple(row.rule for row in rows),
+        term_text=tuple(row.term.text for row in rows),
+        term_kind=tuple(row.term.kind for row in rows),
+        unless=frozenset(tid for tid, row in enumerate(rows) if row.unless),
+        words=words,
+        prefixes={bucket: tuple(group.items()) for bucket, group in prefixes.items()},
+        substring_plain=literal_pattern(plain_literals),
+        substring_collapsed=literal_pattern(collapsed_literals),
+        substrings={k: tuple(v) for k, v in substrings.items()},
+        fuzzy=fuzzy,
+        fuzzy_terms=fuzzy_terms,
+        fuzzy_max=max((d for _, d in fuzzy_terms.values()), default=0),
+        regexes=tuple(regexes),
+        segmenter=_segmenter(ruleset, rows),
+        members=members,
+        member_prefixes={bucket: tuple(group.items()) for bucket, group in member_starts.items()},
     )
 
 
-def _segmenter(ruleset: RuleSet, terms: list[TermRef]) -> Segmenter:
+def _segmenter(ruleset: RuleSet, rows: list[TermRow]) -> Segmenter:
     words: set[str] = set()
     starts: set[str] = set()
-    for ref in terms:
-        term = ref.term
+    for row in rows:
+        term = row.term
         for tok, is_prefix in zip(term.tokens, term.prefix_tokens, strict=True):
             (starts if is_prefix else words).add(tok)
         whole = glued(term)

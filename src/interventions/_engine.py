@@ -7,13 +7,13 @@ while building and leaves the running engine untouched.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from interventions._cards import card_keys, language_of, resolve_card
-from interventions._compile import Index, compile_rules
+from interventions._compile import Index, compile_rules, paused_gc
 from interventions._decision import Card, Decision, Match
 from interventions._errors import InputError, InterventionsError
 from interventions._loader import load_rules
@@ -103,23 +103,28 @@ class Engine:
         "_memo_size",
         "_none",
         "_none_truncated",
+        "_ruleset",
+        "_ruleset_source",
         "_unless",
-        "ruleset",
     )
 
     def __init__(self, ruleset: RuleSet, *, memo_size: int = 1 << 17, cache_size: int = 0) -> None:
         """Compile ``ruleset``.
 
-        ``memo_size`` bounds the memo of words already seen to be benign (0 turns the fast path
-        off). ``cache_size`` bounds an optional cache of whole decisions per (query, locale),
-        off by default. Both are cleared when full; both are safe to share between threads.
+        ``memo_size`` bounds the memo of words already seen (0 turns the fast path off).
+        ``cache_size`` bounds an optional cache of whole decisions per (query, locale), off by
+        default. Both are cleared when full; both are safe to share between threads.
         """
+        self._setup(compile_rules(ruleset), memo_size, cache_size)
+        self._ruleset: RuleSet | None = ruleset
+        self._ruleset_source: Callable[[], RuleSet] | None = None
+
+    def _setup(self, index: Index, memo_size: int, cache_size: int) -> None:
         if memo_size < 0 or cache_size < 0:
             raise InputError("memo_size and cache_size must be >= 0")
-        self.ruleset = ruleset
-        self._index: Index = compile_rules(ruleset)
-        self._none = Decision(Action.NONE, None, None, None, (), ruleset.version)
-        self._none_truncated = Decision(Action.NONE, None, None, None, (), ruleset.version, True)
+        self._index = index
+        self._none = Decision(Action.NONE, None, None, None, (), index.version)
+        self._none_truncated = Decision(Action.NONE, None, None, None, (), index.version, True)
         self._cards: dict[tuple[str, str, str], Card] = {}
         self._chunks: dict[str, _Chunk] = {}
         self._unless: dict[str, _Unless] = {}
@@ -133,13 +138,29 @@ class Engine:
         return cls(load_rules(path))
 
     @classmethod
-    def load(cls, path: str | Path) -> Engine:
-        """Build the engine from a compiled artefact (``interventions compile RULES -o FILE``),
-        which skips YAML parsing and validation. Raises :class:`ArtifactError` for a file that
-        is tampered with, truncated or of another format version."""
-        from interventions._artifact import read_artifact
+    def load(cls, path: str | Path, *, memo_size: int = 1 << 17, cache_size: int = 0) -> Engine:
+        """Build the engine from a compiled artefact (``interventions compile RULES -o FILE``):
+        the compiled index is read as it is, without parsing YAML, validating or compiling.
+        Raises :class:`ArtifactError` for a file that is tampered with, truncated or of another
+        format version. The rule set itself (:attr:`ruleset`) is read when first asked for."""
+        from interventions._artifact import read_compiled
 
-        return cls(read_artifact(path))
+        with paused_gc():
+            index, source = read_compiled(path)
+            engine = cls.__new__(cls)
+            engine._setup(index, memo_size, cache_size)
+            engine._ruleset = None
+            engine._ruleset_source = source
+        return engine
+
+    @property
+    def ruleset(self) -> RuleSet:
+        """The validated rule set this engine was built from."""
+        ruleset = self._ruleset
+        if ruleset is None:
+            assert self._ruleset_source is not None
+            ruleset = self._ruleset = self._ruleset_source()  # a race only reads it twice
+        return ruleset
 
     @classmethod
     def default(cls) -> Engine:
@@ -149,7 +170,7 @@ class Engine:
     @property
     def version(self) -> str:
         """Content hash of the rule files this engine was built from."""
-        return self.ruleset.version
+        return self._index.version
 
     def check(self, query: str, *, locale: str | None = None) -> Decision:
         """Decide what to do for ``query``.
@@ -336,12 +357,13 @@ class Engine:
         lang = language_of(locale)
         positive: dict[int, dict[tuple[int, int, int], None]] = {}
         exceptions: dict[int, list[tuple[int, int]]] = {}
+        term_rule = index.term_rule
+        unless = index.unless
         for tid, start, end in hits:
-            ref = index.terms[tid]
-            if ref.unless:
-                exceptions.setdefault(ref.rule, []).append((start, end))
+            if tid in unless:
+                exceptions.setdefault(term_rule[tid], []).append((start, end))
             else:
-                positive.setdefault(ref.rule, {})[(tid, start, end)] = None
+                positive.setdefault(term_rule[tid], {})[(tid, start, end)] = None
         matches: list[Match] = []
         card_of: dict[str, str] = {}
         for rule_index, found in positive.items():
@@ -355,15 +377,14 @@ class Engine:
             for tid, start, end in found:
                 if spans and any(a < end and start < b for a, b in spans):
                     continue
-                term = index.terms[tid].term
                 matches.append(
                     Match(
                         rule.id,
                         rule.category,
                         rule.action,
                         rule.priority,
-                        term.text,
-                        term.kind,
+                        index.term_text[tid],
+                        index.term_kind[tid],
                         start,
                         end,
                         query[start:end],
@@ -391,14 +412,14 @@ class Engine:
             top.rule_id,
             self._card(card_of[top.rule_id], locale),
             tuple(matches),
-            self.ruleset.version,
+            index.version,
             truncated,
         )
 
     def _card(self, card_id: str, locale: str | None) -> Card:
         # keyed by what the locale resolves to, not by the locale: callers choose locales, so
         # this stays bounded by the card files
-        definition = self.ruleset.cards[card_id]
+        definition = self._index.cards[card_id]
         key = (card_id, *card_keys(definition, locale))
         card = self._cards.get(key)
         if card is None:

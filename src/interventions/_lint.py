@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interventions._cards import language_of, locale_chain
-from interventions._compile import compile_rules
+from interventions._compile import live_terms
 from interventions._engine import Engine
 from interventions._errors import InterventionsError, RuleFileError
 from interventions._loader import _parse_card, _parse_rule_file, _read_vocabulary, load_rules
@@ -516,8 +516,8 @@ def _about(rule: Rule, term: Term, sev: Severity, code: str, message: str) -> Fi
 
 
 def _term_findings(ruleset: RuleSet, engine: Engine) -> list[Finding]:
-    index = compile_rules(ruleset)
-    live = index.rules
+    index = engine._index  # built from ruleset just before
+    live, rows = live_terms(ruleset)
     by_id = {r.id: r for r in live}
     term_of: dict[tuple[str, str, TermKind], Term] = {}
     for r in live:
@@ -540,9 +540,7 @@ def _term_findings(ruleset: RuleSet, engine: Engine) -> list[Finding]:
             if not hit_self:
                 raw = find_hits(index, normalize(probe))
                 matched = any(
-                    index.terms[tid].rule == ri
-                    and not index.terms[tid].unless
-                    and index.terms[tid].term is term
+                    rows[tid].rule == ri and not rows[tid].unless and rows[tid].term is term
                     for tid, _, _ in raw
                 )
                 if matched:

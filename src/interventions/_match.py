@@ -14,12 +14,12 @@ from rapidfuzz.distance import OSA
 from interventions._compile import (
     MAX_FUZZY_TOKEN,
     PREFIX_BUCKET,
-    Entry,
     Index,
     Matcher,
+    Slot,
     deletions,
 )
-from interventions._normalize import COLLAPSED, Normalized, Token
+from interventions._normalize import COLLAPSED, WEAK, Normalized, Token
 
 __all__ = [
     "REGEX_TIMEOUT",
@@ -42,24 +42,44 @@ Hit = tuple[int, int, int]
 
 def matcher_accepts(matcher: Matcher, keys: tuple[str, ...], *, in_phrase: bool) -> bool:
     """Whether a token with these keys is the matcher's word (or starts with its prefix).
-    Inside a phrase, weak collapsed readings count too."""
-    is_prefix, keys_of = matcher
-    accepted: tuple[str, ...] = keys_of if in_phrase else keys_of[:2]
-    if is_prefix:
-        return any(k.startswith(accepted) for k in keys)
-    return any(a in keys for a in accepted)
+
+    A plain key is compared with the term's token, a collapsed key (``COLLAPSED`` + squeezed)
+    with the term's squeezed token; inside a phrase, weak collapsed keys (``WEAK``) count too.
+    """
+    is_prefix, token, squeezed = matcher
+    for key in keys:
+        mark = key[:1]
+        if mark == COLLAPSED or (mark == WEAK and in_phrase):
+            body, target = key[1:], squeezed
+        elif mark == WEAK:
+            continue
+        else:
+            body, target = key, token
+        if body.startswith(target) if is_prefix else body == target:
+            return True
+    return False
 
 
-def _extend(hits: list[Hit], entries: tuple[Entry, ...], seq: tuple[Token, ...], j: int) -> bool:
-    """Record the entries that match with their indexed token at ``seq[j]``; say whether a
-    one-token term was among them."""
+def _extend(
+    hits: list[Hit], slot: Slot, seq: tuple[Token, ...], j: int, phrases_only: bool
+) -> bool:
+    """Record the entries of ``slot`` that match with their indexed token at ``seq[j]``; say
+    whether a one-token term was among them. ``phrases_only`` (a weak key) skips one-token
+    terms."""
+    if isinstance(slot, int):
+        if phrases_only:
+            return False
+        hits.append((slot, seq[j].start, seq[j].end))
+        return True
     word = False
     n = len(seq)
-    for tid, anchor, matchers in entries:
-        if len(matchers) == 1:
-            hits.append((tid, seq[j].start, seq[j].end))
-            word = True
+    for entry in slot:
+        if isinstance(entry, int):
+            if not phrases_only:
+                hits.append((entry, seq[j].start, seq[j].end))
+                word = True
             continue
+        tid, anchor, matchers = entry
         first = j - anchor
         last = first + len(matchers) - 1
         if first < 0 or last >= n:
@@ -72,22 +92,38 @@ def _extend(hits: list[Hit], entries: tuple[Entry, ...], seq: tuple[Token, ...],
     return word
 
 
+_MARKS = (COLLAPSED, WEAK)
+
+
 def fuzzy_key(key: str) -> str:
     return key[1:] if key.startswith(COLLAPSED) else key
 
 
-def _lookups(index: Index, key: str) -> Iterator[tuple[tuple[Entry, ...], bool]]:
-    """The index entries a token key reaches: its word entries (flagged True), then the entries
-    of every prefix it starts with (False)."""
-    entries = index.words.get(key)
-    if entries is not None:
-        yield entries, True
-    for b in index.prefix_buckets:
-        group = index.prefixes.get(key[:b])
-        if group is not None:
-            for prefix, pentries in group:
-                if key.startswith(prefix):
-                    yield pentries, False
+def _lookups(index: Index, key: str) -> Iterator[tuple[Slot, bool, bool]]:
+    """The slots a token key reaches, each with (is a word slot, phrases only).
+
+    A term is stored under its token and, when squeezing its letter runs changes it, under
+    ``COLLAPSED`` + the squeezed token too (``WEAK`` + it for a phrase's indexed token). A
+    query's collapsed key is therefore looked up as it is and without its mark: a term whose
+    token has no runs is its own squeezed form. A weak key reaches phrases only.
+    """
+    mark = key[:1]
+    if mark in _MARKS:
+        yield from _slots(index, key, False)
+        yield from _slots(index, key[1:], mark == WEAK)
+    else:
+        yield from _slots(index, key, False)
+
+
+def _slots(index: Index, key: str, phrases_only: bool) -> Iterator[tuple[Slot, bool, bool]]:
+    slot = index.words.get(key)
+    if slot is not None:
+        yield slot, True, phrases_only
+    group = index.prefixes.get(key[:PREFIX_BUCKET])
+    if group is not None:
+        for prefix, pslot in group:
+            if key.startswith(prefix):
+                yield pslot, False, phrases_only
 
 
 def find_hits(index: Index, norm: Normalized) -> list[Hit]:
@@ -99,8 +135,8 @@ def find_hits(index: Index, norm: Normalized) -> list[Hit]:
         for j, tok in enumerate(seq):
             exact = False
             for key in tok.keys:
-                for entries, is_word in _lookups(index, key):
-                    if _extend(hits, entries, seq, j) and is_word:
+                for slot, is_word, phrases_only in _lookups(index, key):
+                    if _extend(hits, slot, seq, j, phrases_only) and is_word:
                         exact = True
             if fuzzy and not exact:
                 _fuzzy(index, tok, hits)
@@ -132,15 +168,18 @@ def _fuzzy(index: Index, tok: Token, hits: list[Hit]) -> None:
 
 def _fuzzy_key(index: Index, key: str) -> tuple[int, ...]:
     """The fuzzy terms within their edit distance (OSA) of ``key``, via the deletion index."""
-    terms = index.terms
+    targets = index.fuzzy_terms
     found: dict[int, None] = {}
     depth = min(index.fuzzy_max, 1 if len(key) < 6 else 2)
     for variant in deletions(key, depth):
-        for tid in index.fuzzy.get(variant, ()):
+        ids = index.fuzzy.get(variant)
+        if ids is None:
+            continue
+        for tid in (ids,) if isinstance(ids, int) else ids:
             if tid in found:
                 continue
-            term = terms[tid].term
-            if OSA.distance(key, term.tokens[0], score_cutoff=term.fuzzy) <= term.fuzzy:
+            token, distance = targets[tid]
+            if OSA.distance(key, token, score_cutoff=distance) <= distance:
                 found[tid] = None
     return tuple(found)
 
@@ -212,14 +251,23 @@ def word_profile(
     for seq in norm.sequences:
         for tok in seq:
             for key in tok.keys:
-                for entries, _ in _lookups(index, key):
-                    for tid, _, matchers in entries:
-                        if len(matchers) > 1:
-                            anchors.add(tid)
-                found = index.members.get(key)
-                if found is not None:
-                    members.update(found)
-                for p, ids in index.member_prefixes.get(key[:PREFIX_BUCKET], ()):
-                    if key.startswith(p):
-                        members.update(ids)
+                for slot, _, _ in _lookups(index, key):
+                    if not isinstance(slot, int):
+                        for entry in slot:
+                            if not isinstance(entry, int):
+                                anchors.add(entry[0])
+                body = key[1:] if key[:1] in _MARKS else key
+                _take(members, index.members.get(body))
+                for p, ids in index.member_prefixes.get(body[:PREFIX_BUCKET], ()):
+                    if body.startswith(p):
+                        _take(members, ids)
     return find_hits(index, norm), frozenset(anchors) or NOTHING, frozenset(members) or NOTHING
+
+
+def _take(into: set[int], ids: int | frozenset[int] | None) -> None:
+    if ids is None:
+        return
+    if isinstance(ids, int):
+        into.add(ids)
+    else:
+        into.update(ids)

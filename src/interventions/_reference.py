@@ -9,19 +9,26 @@ from __future__ import annotations
 import regex
 from rapidfuzz.distance import OSA
 
-from interventions._compile import MAX_FUZZY_TOKEN, Index, Matcher, glued, token_matcher
+from interventions._compile import (
+    MAX_FUZZY_TOKEN,
+    Matcher,
+    TermRow,
+    glued,
+    live_terms,
+    token_matcher,
+)
 from interventions._match import REGEX_TIMEOUT, Hit, fuzzy_key, matcher_accepts
-from interventions._model import TermKind
+from interventions._model import RuleSet, TermKind
 from interventions._normalize import COLLAPSED, Normalized, Token, collapse
 
 __all__ = ["reference_hits"]
 
 
-def _word_matchers(index: Index) -> list[Matcher]:
+def _word_matchers(rows: list[TermRow]) -> list[Matcher]:
     """Every one-token term: a word, or a phrase glued into one token."""
     out: list[Matcher] = []
-    for ref in index.terms:
-        t = ref.term
+    for row in rows:
+        t = row.term
         if t.kind is TermKind.WORD:
             out.append(token_matcher(t.tokens[0], False))
         else:
@@ -31,9 +38,11 @@ def _word_matchers(index: Index) -> list[Matcher]:
     return out
 
 
-def reference_hits(index: Index, norm: Normalized) -> list[Hit]:
+def reference_hits(ruleset: RuleSet, norm: Normalized) -> list[Hit]:
+    """Every hit of every live term of ``ruleset``, with the term ids the index gives them."""
     hits: list[Hit] = []
-    word_matchers = _word_matchers(index)
+    _, rows = live_terms(ruleset)
+    word_matchers = _word_matchers(rows)
     is_word: dict[int, bool] = {}  # per token: is it itself a one-token term?
 
     def token_is_word(tok: Token) -> bool:
@@ -43,8 +52,8 @@ def reference_hits(index: Index, norm: Normalized) -> list[Hit]:
             )
         return is_word[id(tok)]
 
-    for tid, ref in enumerate(index.terms):
-        term = ref.term
+    for tid, row in enumerate(rows):
+        term = row.term
         if term.kind is TermKind.REGEX:
             pattern = regex.compile(term.text, regex.V1)
             # the same text as the fast path, built independently: words joined by one space

@@ -33,7 +33,7 @@ noisy = st.tuples(queries, st.text(max_size=6), queries).map("".join)
 def same_hits(engine: Engine, query: str) -> None:
     index = engine._index
     norm = index.segmenter.extend(normalize(query))
-    assert set(find_hits(index, norm)) == set(reference_hits(index, norm)), query
+    assert set(find_hits(index, norm)) == set(reference_hits(engine.ruleset, norm)), query
 
 
 @settings(max_examples=600, **SETTINGS)

@@ -29,13 +29,18 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _split(path: Path) -> tuple[dict[str, object], bytes]:
+def _split(path: Path) -> tuple[dict[str, Any], bytes]:
     data = path.read_bytes()
     newline = data.index(b"\n")
     return json.loads(data[:newline]), data[newline + 1 :]
 
 
-def _rewrite(path: Path, header: dict[str, object], payload: bytes, *, rehash: bool) -> None:
+def _sections(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
+    header, payload = _split(path)
+    return header, {name: payload[a : a + n] for name, (a, n) in header["sections"].items()}
+
+
+def _rewrite(path: Path, header: dict[str, Any], payload: bytes, *, rehash: bool) -> None:
     if rehash:
         header = {
             **header,
@@ -43,6 +48,16 @@ def _rewrite(path: Path, header: dict[str, object], payload: bytes, *, rehash: b
             "payload_sha256": hashlib.sha256(payload).hexdigest(),
         }
     path.write_bytes(json.dumps(header).encode() + b"\n" + payload)
+
+
+def _rewrite_sections(path: Path, header: dict[str, Any], sections: dict[str, bytes]) -> None:
+    """Write ``sections`` as the payload, with offsets and the hash made to fit."""
+    spans: dict[str, list[int]] = {}
+    at = 0
+    for name, data in sections.items():
+        spans[name] = [at, len(data)]
+        at += len(data)
+    _rewrite(path, {**header, "sections": spans}, b"".join(sections.values()), rehash=True)
 
 
 def test_round_trip_is_equal_and_decides_identically(compiled: Path) -> None:
@@ -62,7 +77,11 @@ def test_uncompressed_round_trip(tmp_path: Path) -> None:
     header = write_artifact(ruleset, path, compress=False)
     assert header["compression"] == "none"
     assert read_artifact(path) == ruleset
-    json.loads(_split(path)[1])  # the payload is plain JSON
+    _, sections = _sections(path)
+    assert set(sections) == {"ruleset", "index"}
+    for data in sections.values():
+        json.loads(data)  # each section is plain JSON
+    assert Engine.load(path).check("thinspo") == Engine(ruleset).check("thinspo")
 
 
 def test_header_is_plain_json_not_pickle(compiled: Path) -> None:
@@ -113,20 +132,24 @@ def _no_rules(doc: dict[str, Any]) -> None:
 def test_tampered_but_rehashed_payload_is_still_checked(
     compiled: Path, tmp_path: Path, mutate: Callable[[dict[str, Any]], None], where: str
 ) -> None:
-    header, payload = _split(compiled)
-    doc = json.loads(zlib.decompress(payload))
+    header, sections = _sections(compiled)
+    doc = json.loads(zlib.decompress(sections["ruleset"]))
     mutate(doc)
     bad = tmp_path / "bad.irs"
-    _rewrite(bad, header, zlib.compress(json.dumps(doc).encode()), rehash=True)
+    sections["ruleset"] = zlib.compress(json.dumps(doc).encode())
+    _rewrite_sections(bad, header, sections)
     with pytest.raises(ArtifactError, match="malformed payload at " + where):
         read_artifact(bad)
+    engine = Engine.load(bad)  # the index is intact; the rule set is read when asked for
+    with pytest.raises(ArtifactError, match="malformed payload at " + where):
+        _ = engine.ruleset
 
 
 def test_wrong_format_version_is_refused(compiled: Path, tmp_path: Path) -> None:
     header, payload = _split(compiled)
     bad = tmp_path / "v99.irs"
     _rewrite(bad, {**header, "format_version": 99}, payload, rehash=False)
-    with pytest.raises(ArtifactError, match=r"format version 99.*reads version 1"):
+    with pytest.raises(ArtifactError, match=rf"format version 99.*reads version {FORMAT_VERSION}"):
         read_artifact(bad)
 
 
@@ -166,12 +189,97 @@ def test_garbage_is_refused(tmp_path: Path, content: bytes, message: str) -> Non
 def test_valid_header_with_non_json_payload(compiled: Path, tmp_path: Path) -> None:
     header, _ = _split(compiled)
     bad = tmp_path / "nonjson.irs"
-    _rewrite(bad, {**header, "compression": "none"}, b"this is not json", rehash=True)
-    with pytest.raises(ArtifactError, match="payload is not JSON"):
-        read_artifact(bad)
-    _rewrite(bad, header, b"not zlib either", rehash=True)
-    with pytest.raises(ArtifactError, match="does not decompress"):
-        read_artifact(bad)
+    garbage = {"ruleset": b"this is not json", "index": b"nor this"}
+    _rewrite_sections(bad, {**header, "compression": "none"}, garbage)
+    for read in (read_artifact, Engine.load):
+        with pytest.raises(ArtifactError, match="payload is not JSON"):
+            read(bad)
+    _rewrite_sections(bad, header, {"ruleset": b"not zlib either", "index": b"no"})
+    for read in (read_artifact, Engine.load):
+        with pytest.raises(ArtifactError, match="does not decompress"):
+            read(bad)
+
+
+@pytest.mark.parametrize(
+    "sections",
+    [None, {}, {"ruleset": [0, 10]}, {"ruleset": [0, 10], "index": [5, 10**9]}],
+)
+def test_bad_section_table_is_refused(
+    compiled: Path, tmp_path: Path, sections: dict[str, list[int]] | None
+) -> None:
+    header, payload = _split(compiled)
+    bad = tmp_path / "sections.irs"
+    _rewrite(bad, {**header, "sections": sections}, payload, rehash=False)
+    with pytest.raises(ArtifactError, match=r"no valid '(ruleset|index)' section"):
+        Engine.load(bad)
+
+
+def _index_doc(compiled: Path) -> tuple[dict[str, Any], dict[str, bytes], dict[str, Any]]:
+    header, sections = _sections(compiled)
+    return header, sections, json.loads(zlib.decompress(sections["index"]))
+
+
+def _dangling_word(doc: dict[str, Any]) -> None:
+    doc["words"]["ids"][0] = 10**6
+
+
+def _dangling_phrase(doc: dict[str, Any]) -> None:
+    more = doc["words"]["more"]
+    key = next(k for k, v in more.items() if min(v) < 0)
+    more[key] = [-(10**6)]
+
+
+def _ids_out_of_step(doc: dict[str, Any]) -> None:
+    doc["fuzzy"]["ids"].pop()
+
+
+def _bad_kind(doc: dict[str, Any]) -> None:
+    doc["term_kind"] = "9" + doc["term_kind"][1:]
+
+
+def _short_table(doc: dict[str, Any]) -> None:
+    doc["term_text"] = doc["term_text"].rsplit("\n", 1)[0]
+
+
+def _foreign_segmenter(doc: dict[str, Any]) -> None:
+    doc["segmenter"]["segmenter"]["surprise"] = 1
+
+
+def _no_words(doc: dict[str, Any]) -> None:
+    del doc["words"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (_dangling_word, r"index\.words: an id is out of range"),
+        (_dangling_phrase, r"index\.words: an id is out of range"),
+        (_bad_kind, r"malformed \(KeyError"),
+        (_short_table, r"term tables differ in length"),
+        (_ids_out_of_step, r"index\.fuzzy: expected keys, ids of the same length"),
+        (_foreign_segmenter, r"segmenter fields differ"),
+        (_no_words, r"index\.words: expected dict"),
+    ],
+)
+def test_tampered_but_rehashed_index_is_still_checked(
+    compiled: Path, tmp_path: Path, mutate: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    header, sections, doc = _index_doc(compiled)
+    mutate(doc)
+    sections["index"] = zlib.compress(json.dumps(doc).encode())
+    bad = tmp_path / "bad-index.irs"
+    _rewrite_sections(bad, header, sections)
+    with pytest.raises(ArtifactError, match="malformed compiled index: .*" + message):
+        Engine.load(bad)
+    assert read_artifact(bad) == load_rules(SHIPPED)  # the rule set section is untouched
+
+
+def test_loaded_index_equals_the_compiled_one(compiled: Path) -> None:
+    ruleset = load_rules(SHIPPED)
+    loaded = Engine.load(compiled)
+    assert loaded._index == Engine(ruleset)._index
+    assert loaded.version == ruleset.version
+    assert loaded.ruleset == ruleset  # read on first use
 
 
 def test_missing_file_is_an_artifact_error(tmp_path: Path) -> None:

@@ -1,0 +1,381 @@
+"""The compiled :class:`~interventions._compile.Index` as plain JSON data, and back.
+
+An artefact stores the index itself so that loading one is reading, not compiling: the dicts
+are written as JSON objects and read back by ``json.loads`` at C speed; only slots holding
+phrases, and the few regex patterns, need rebuilding. Term ids and rule indexes are checked
+against the tables they index, so a file that passed its hash but was crafted by hand still
+fails with a message instead of failing at query time.
+
+Encoding of a slot (what one key holds): a bare term id stays an int; a tuple of entries is a
+list of ints, where ``-1 - tid`` stands for the phrase ``tid`` (its anchor and matchers are
+stored once, under ``phrases``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from itertools import chain
+from typing import Any
+
+import regex
+
+from interventions._compile import Entry, Index, Matcher, Phrase, RuleInfo, Slot, literal_pattern
+from interventions._model import Action, CardDefinition, TermKind
+from interventions._normalize import COLLAPSED
+from interventions._segment import Segmenter
+
+__all__ = ["FlatIndexError", "index_from_data", "index_to_data", "refuse_float"]
+
+_KIND_CODE = {kind: str(i) for i, kind in enumerate(TermKind)}  # one digit per term
+_KIND_OF = {code: kind for kind, code in _KIND_CODE.items()}
+
+
+class FlatIndexError(Exception):
+    """The stored index has the wrong shape; the message says where."""
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def index_to_data(index: Index, card_data: Callable[[CardDefinition], Any]) -> dict[str, Any]:
+    phrases: dict[int, Phrase] = {}
+
+    def slot(value: Slot) -> int | list[int]:
+        if isinstance(value, int):
+            return value
+        out: list[int] = []
+        for entry in value:
+            if isinstance(entry, int):
+                out.append(entry)
+            else:
+                phrases[entry[0]] = entry
+                out.append(-1 - entry[0])
+        return out
+
+    words = {key: slot(v) for key, v in index.words.items()}
+    fuzzy = {k: ids if isinstance(ids, int) else list(ids) for k, ids in index.fuzzy.items()}
+    members = {key: _ids_data(ids) for key, ids in index.members.items()}
+    prefixes = {
+        bucket: [[key, slot(v)] for key, v in group] for bucket, group in index.prefixes.items()
+    }
+    return {
+        "version": index.version,
+        "rules": [
+            [
+                r.id,
+                r.category,
+                r.action.value,
+                r.priority,
+                r.card,
+                sorted(r.languages),
+                r.unless_scope,
+            ]
+            for r in index.rules
+        ],
+        "cards": [card_data(c) for c in index.cards.values()],
+        "term_rule": list(index.term_rule),
+        "term_text": _pack(list(index.term_text)),
+        "term_kind": "".join(_KIND_CODE[k] for k in index.term_kind),
+        "unless": sorted(index.unless),
+        "words": _id_map(words),
+        "prefixes": prefixes,
+        "phrases": [
+            [tid, anchor, [[int(p), token, squeezed] for p, token, squeezed in matchers]]
+            for tid, anchor, matchers in sorted(phrases.values())
+        ],
+        "substrings": {key: list(ids) for key, ids in index.substrings.items()},
+        "fuzzy": _id_map(fuzzy),
+        "fuzzy_terms": [[tid, token, d] for tid, (token, d) in index.fuzzy_terms.items()],
+        "regexes": [[tid, pattern.pattern] for tid, pattern in index.regexes],
+        "segmenter": _encode(index.segmenter, _SetPool()),
+        "members": _id_map(members),
+        "member_prefixes": {
+            bucket: [[key, _ids_data(ids)] for key, ids in group]
+            for bucket, group in index.member_prefixes.items()
+        },
+    }
+
+
+def _pack(strings: list[str]) -> str | list[str]:
+    """Strings as one, joined by newlines: ``str.split`` makes 100k strings several times
+    faster than the JSON parser does. (A JSON list when a string holds a newline.)"""
+    if any("\n" in x for x in strings):
+        return strings
+    return "\n".join(strings) if strings else []
+
+
+def _unpack(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        return value.split("\n")
+    if isinstance(value, list) and set(map(type, value)) <= {str}:
+        return value
+    raise FlatIndexError(f"{where}: expected strings")
+
+
+def _id_map(d: dict[str, int | list[int]]) -> dict[str, Any]:
+    """A dict whose values are mostly one id: those as two parallel arrays (keys packed),
+    the rest as an object."""
+    single = {k: v for k, v in d.items() if isinstance(v, int)}
+    return {
+        "keys": _pack(list(single)),
+        "ids": list(single.values()),
+        "more": {k: v for k, v in d.items() if not isinstance(v, int)},
+    }
+
+
+def _ids_data(ids: int | frozenset[int]) -> int | list[int]:
+    return ids if isinstance(ids, int) else sorted(ids)
+
+
+class _SetPool:
+    """Frozensets written so far, so that a set much like an earlier one is written as the
+    difference: the segmenter holds the rule words in its vocabulary and in its term list, and
+    again with letter runs squeezed, which would otherwise fill half the file."""
+
+    def __init__(self) -> None:
+        self.sets: list[frozenset[str]] = []
+
+    def encode(self, value: frozenset[str]) -> dict[str, Any]:
+        best: tuple[int, int] | None = None  # (size of the difference, index of the base)
+        for i, base in enumerate(self.sets):
+            if abs(len(base) - len(value)) >= len(value):
+                continue
+            cost = len(base ^ value)
+            if cost < len(value) and (best is None or cost < best[0]):
+                best = (cost, i)
+        self.sets.append(value)
+        if not all(isinstance(x, str) for x in value):
+            return {"atomset": sorted(value, key=repr)}
+        if best is None:
+            return {"frozenset": _pack(sorted(value))}
+        base = self.sets[best[1]]
+        return {"like": [best[1], _pack(sorted(value - base)), _pack(sorted(base - value))]}
+
+
+def _encode(value: Any, pool: _SetPool) -> Any:
+    """Plain values as they are; sets, tuples, dicts and the segmenter tagged, so that
+    ``_decode`` rebuilds exactly the types the segmenter was built with."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, frozenset):
+        return pool.encode(value)
+    if isinstance(value, tuple):
+        if all(v is None or isinstance(v, bool | int | str) for v in value):
+            return {"atoms": list(value)}  # read back without a call per item
+        return {"tuple": [_encode(v, pool) for v in value]}
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value):
+            return {"map": {k: _encode(v, pool) for k, v in value.items()}}
+        return {"dict": [[_encode(k, pool), _encode(v, pool)] for k, v in value.items()]}
+    if isinstance(value, Segmenter):
+        fields = {f.name: _encode(getattr(value, f.name), pool) for f in dataclasses.fields(value)}
+        return {"segmenter": fields}
+    raise TypeError(f"cannot store a {type(value).__name__} in a compiled artefact")
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+_ATOMS = {type(None), bool, int, str}
+
+
+def _decode(value: Any, where: str, pool: list[frozenset[Any]]) -> Any:
+    """The inverse of ``_encode``; ``pool`` collects the frozensets in the order written."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        ((tag, body),) = value.items()
+        if tag == "atomset" and isinstance(body, list) and set(map(type, body)) <= _ATOMS:
+            pool.append(frozenset(body))
+            return pool[-1]
+        if tag == "frozenset":
+            pool.append(frozenset(_unpack(body, where)))
+            return pool[-1]
+        if tag == "like" and isinstance(body, list) and len(body) == 3:
+            base, added, removed = body
+            change = _unpack(added, where), _unpack(removed, where)
+            pool.append(pool[base].difference(change[1]).union(change[0]))
+            return pool[-1]
+        if tag == "atoms" and isinstance(body, list):
+            if not set(map(type, body)) <= _ATOMS:
+                raise FlatIndexError(f"{where}: unexpected value in a tuple")
+            return tuple(body)
+        if tag == "tuple" and isinstance(body, list):
+            return tuple([_decode(v, where, pool) for v in body])
+        if tag == "map" and isinstance(body, dict):
+            for k, v in body.items():
+                if type(v) is dict:
+                    body[k] = _decode(v, where, pool)
+                elif type(v) is list:
+                    raise FlatIndexError(f"{where}: unexpected list")
+            return body
+        if tag == "dict" and isinstance(body, list):
+            return {_decode(k, where, pool): _decode(v, where, pool) for k, v in body}
+        if tag == "segmenter" and isinstance(body, dict):
+            names = {f.name for f in dataclasses.fields(Segmenter)}
+            if set(body) != names:
+                raise FlatIndexError(f"{where}: segmenter fields differ from this library's")
+            fields = {k: _decode(body[k], f"{where}.{k}", pool) for k in body}
+            return Segmenter(**fields)
+    raise FlatIndexError(f"{where}: unexpected value")
+
+
+def _get(doc: dict[str, Any], key: str, kind: type) -> Any:
+    value = doc.get(key)
+    if not isinstance(value, kind):
+        raise FlatIndexError(f"index.{key}: expected {kind.__name__}")
+    return value
+
+
+def _check_ids(ids: Iterable[int], limit: int, where: str, low: int = 0) -> None:
+    """Every id in [low, limit). JSON numbers here are ints: floats are refused when parsed
+    (see ``parse_number``), and a string among ints fails ``min`` with a TypeError."""
+    values = ids if isinstance(ids, list) else list(ids)
+    if values and (min(values) < low or max(values) >= limit):
+        raise FlatIndexError(f"{where}: an id is out of range (0..{limit - 1})")
+
+
+def _flatten(values: Iterable[Any]) -> list[Any]:
+    """Ints and the items of lists of ints, in one list."""
+    values = list(values)
+    flat = [v for v in values if type(v) is int]
+    flat.extend(chain.from_iterable([v for v in values if type(v) is not int]))
+    return flat
+
+
+def _read_id_map(
+    doc: dict[str, Any],
+    name: str,
+    convert: Callable[[list[int]], Any],
+    limit: int,
+    low: int = 0,
+) -> dict[str, Any]:
+    """The inverse of ``_id_map``, with every id checked to be in [low, limit)."""
+    where = f"index.{name}"
+    data = _get(doc, name, dict)
+    keys = _unpack(data.get("keys"), f"{where}.keys")
+    ids = data.get("ids")
+    more = data.get("more")
+    if not isinstance(ids, list) or len(ids) != len(keys) or not isinstance(more, dict):
+        raise FlatIndexError(f"{where}: expected keys, ids of the same length, and more")
+    _check_ids(ids, limit, where, low)
+    _check_ids(list(chain.from_iterable(more.values())), limit, where, low)
+    out: dict[str, Any] = dict(zip(keys, ids, strict=True))
+    out.update((k, convert(v)) for k, v in more.items())
+    return out
+
+
+def refuse_float(text: str) -> float:
+    """``parse_float`` for ``json.loads``: the index holds no fractions."""
+    raise FlatIndexError(f"index: unexpected number {text}")
+
+
+def index_from_data(
+    doc: Any, card_from_data: Callable[[Any, str], CardDefinition], version: str
+) -> Index:
+    """Rebuild the index written by :func:`index_to_data`. Raises :class:`FlatIndexError`."""
+    if not isinstance(doc, dict):
+        raise FlatIndexError("index: expected an object")
+    try:
+        return _index_from_data(doc, card_from_data, version)
+    except FlatIndexError:
+        raise
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, regex.error) as exc:
+        raise FlatIndexError(f"index: malformed ({type(exc).__name__}: {exc})") from exc
+
+
+def _index_from_data(
+    doc: dict[str, Any], card_from_data: Callable[[Any, str], CardDefinition], version: str
+) -> Index:
+    if doc.get("version") != version:
+        raise FlatIndexError("index.version: not the rule set's version")
+    rules = tuple(
+        RuleInfo(i, c, Action(a), p, card, frozenset(langs), scope)
+        for i, c, a, p, card, langs, scope in _get(doc, "rules", list)
+    )
+    cards = {c.id: c for c in (card_from_data(c, f"index.cards[{i}]") for i, c in
+                                enumerate(_get(doc, "cards", list)))}  # fmt: skip
+    for r in rules:
+        if r.card not in cards:
+            raise FlatIndexError(f"index.rules: card {r.card!r} of rule {r.id!r} is missing")
+    term_rule = tuple(_get(doc, "term_rule", list))
+    term_text = tuple(_unpack(doc.get("term_text"), "index.term_text"))
+    term_kind = tuple(map(_KIND_OF.__getitem__, _get(doc, "term_kind", str)))
+    n = len(term_rule)
+    if len(term_text) != n or len(term_kind) != n:
+        raise FlatIndexError("index: term tables differ in length")
+    _check_ids(term_rule, len(rules), "index.term_rule")
+    unless = frozenset(_get(doc, "unless", list))
+    _check_ids(unless, n, "index.unless")
+
+    phrase_of: dict[int, Phrase] = {}
+    for tid, anchor, raw in _get(doc, "phrases", list):
+        matchers: tuple[Matcher, ...] = tuple(
+            (bool(p), token, token if squeezed == token else squeezed) for p, token, squeezed in raw
+        )
+        if not (type(anchor) is int and 0 <= anchor < len(matchers)):
+            raise FlatIndexError(f"index.phrases: bad anchor for term {tid}")
+        phrase_of[tid] = (tid, anchor, matchers)
+    _check_ids(phrase_of, n, "index.phrases")
+
+    def slot(value: int | list[int]) -> Slot:
+        if isinstance(value, int):
+            return value
+        entries: list[Entry] = [e if e >= 0 else phrase_of[-1 - e] for e in value]
+        return tuple(entries)
+
+    words: dict[str, Slot] = _read_id_map(doc, "words", slot, n, -n)
+    raw_prefixes = _get(doc, "prefixes", dict)
+    _check_ids(
+        _flatten(v for group in raw_prefixes.values() for _, v in group), n, "index.prefixes", -n
+    )
+    prefixes = {
+        bucket: tuple((key, slot(v)) for key, v in group) for bucket, group in raw_prefixes.items()
+    }
+    substrings = {k: tuple(v) for k, v in _get(doc, "substrings", dict).items()}
+    _check_ids(_flatten(substrings.values()), n, "index.substrings")
+    fuzzy: dict[str, int | tuple[int, ...]] = _read_id_map(doc, "fuzzy", tuple, n)
+    fuzzy_terms = {tid: (token, d) for tid, token, d in _get(doc, "fuzzy_terms", list)}
+    _check_ids(fuzzy_terms, n, "index.fuzzy_terms")
+    regexes = tuple(
+        (tid, regex.compile(pattern, regex.V1)) for tid, pattern in _get(doc, "regexes", list)
+    )
+    _check_ids((tid for tid, _ in regexes), n, "index.regexes")
+    members: dict[str, int | frozenset[int]] = _read_id_map(doc, "members", frozenset, n)
+    raw_member_prefixes = _get(doc, "member_prefixes", dict)
+    _check_ids(
+        _flatten(v for group in raw_member_prefixes.values() for _, v in group),
+        n,
+        "index.member_prefixes",
+    )
+    member_prefixes = {
+        bucket: tuple((key, v if type(v) is int else frozenset(v)) for key, v in group)
+        for bucket, group in raw_member_prefixes.items()
+    }
+    segmenter = _decode(doc.get("segmenter"), "index.segmenter", [])
+    if not isinstance(segmenter, Segmenter):
+        raise FlatIndexError("index.segmenter: expected a segmenter")
+    plain = [k for k in substrings if not k.startswith(COLLAPSED)]
+    collapsed = [k[1:] for k in substrings if k.startswith(COLLAPSED)]
+    return Index(
+        version=version,
+        rules=rules,
+        cards=cards,
+        term_rule=term_rule,
+        term_text=term_text,
+        term_kind=term_kind,
+        unless=unless,
+        words=words,
+        prefixes=prefixes,
+        substring_plain=literal_pattern(plain),
+        substring_collapsed=literal_pattern(collapsed),
+        substrings=substrings,
+        fuzzy=fuzzy,
+        fuzzy_terms=fuzzy_terms,
+        fuzzy_max=max((d for _, d in fuzzy_terms.values()), default=0),
+        regexes=regexes,
+        segmenter=segmenter,
+        members=members,
+        member_prefixes=member_prefixes,
+    )
