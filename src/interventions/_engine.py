@@ -11,13 +11,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from interventions._cards import card_keys, language_of, resolve_card
 from interventions._compile import Index, compile_rules, paused_gc
 from interventions._decision import Card, Decision, Match
 from interventions._errors import InputError, InterventionsError
 from interventions._loader import load_rules
-from interventions._match import NOTHING, REGEX_TIMEOUT, Hit, find_hits, word_profile
+from interventions._match import (
+    NOTHING,
+    REGEX_TIMEOUT,
+    Hit,
+    Placed,
+    find_hits,
+    phrase_hits,
+    word_profile,
+)
 from interventions._model import Action, RuleSet, TermKind
 from interventions._normalize import (
     COLLAPSED,
@@ -191,11 +200,23 @@ class Engine:
                     self._cache.clear()
                 self._cache[key] = cached
             return cached
-        return self._check(query, locale)
+        # the common case inline (a call is a tenth of it): every word known and quiet
+        if self._memo_size and len(query) <= MAX_QUERY_CHARS:
+            words = query.split()
+            get = self._chunks.get
+            for word in words:
+                if get(word, _UNKNOWN).loud:
+                    break
+            else:
+                return self._none
+            hits = self._by_words(query, words)
+            if hits is not None:
+                return self._decide(query, hits, locale, False) if hits else self._none
+        return self._check_fully(query, locale)
 
     def _check(self, query: str, locale: str | None) -> Decision:
         if self._memo_size and len(query) <= MAX_QUERY_CHARS:
-            hits = self._by_words(query)
+            hits = self._by_words(query, query.split())
             if hits is not None:
                 return self._decide(query, hits, locale, False) if hits else self._none
         return self._check_fully(query, locale)
@@ -207,7 +228,7 @@ class Engine:
             return self._none_truncated if norm.truncated else self._none
         return self._decide(norm.query, hits, locale, norm.truncated)
 
-    def _by_words(self, query: str) -> list[Hit] | None:
+    def _by_words(self, query: str, words: list[str]) -> list[Hit] | None:
         """The query's hits from the memo of its words, or None when only the full path knows.
 
         Every normalization step works inside one whitespace-separated word except phrases
@@ -216,15 +237,11 @@ class Engine:
         none of those can span words, the query's hits are its words' hits.
         """
         chunks = self._chunks
-        get = chunks.get
-        words = query.split()
-        for word in words:  # the common case first: every word known and quiet
-            if get(word, _UNKNOWN).loud:
-                break
-        else:
-            return _NO_HITS
         run = 0
-        rest: list[_Chunk] | None = None  # the words that are not plain
+        hit = False
+        anchors: list[frozenset[int]] = []
+        members: list[frozenset[int]] = []
+        folded: list[str] = []
         for word in words:
             state = chunks.get(word)
             if state is _PLAIN:
@@ -235,10 +252,14 @@ class Engine:
                 if state is _PLAIN:
                     run = 0
                     continue
-            if rest is None:
-                rest = [state]
-            else:
-                rest.append(state)
+            if state.hits:
+                hit = True
+            if state.anchors:
+                anchors.append(state.anchors)
+            if state.members:
+                members.append(state.members)
+            if state.folded:
+                folded.append(state.folded)
             if state.tokens == 0:
                 continue
             if state.lead == state.tokens:
@@ -250,50 +271,61 @@ class Engine:
                 run = state.trail
             if run >= 3:
                 return None
-        if rest is None:
-            return _NO_HITS
-        hit = False
-        anchors: set[int] = set()
-        members: set[int] = set()
-        for state in rest:
-            if state.hits:
-                hit = True
-            anchors.update(state.anchors)
-            members.update(state.members)
-        if anchors and not anchors.isdisjoint(members):
+        # a phrase may span words: one word holds its indexed token, another its other one
+        spans = bool(anchors and members) and not set().union(*anchors).isdisjoint(
+            set().union(*members)
+        )
+        if self._index.regexes and self._regex_may_match(folded):
             return None
-        if self._index.regexes and self._regex_may_match(rest):
-            return None
-        return self._compose(query, words) if hit else _NO_HITS
+        return self._compose(query, words, spans) if hit or spans else _NO_HITS
 
-    def _regex_may_match(self, states: list[_Chunk]) -> bool:
-        text = " ".join(state.folded for state in states if state.folded)
+    def _regex_may_match(self, folded: list[str]) -> bool:
+        text = " ".join(folded)
         return any(p.search(text, timeout=REGEX_TIMEOUT) for _, p in self._index.regexes)
 
-    def _compose(self, query: str, words: list[str]) -> list[Hit] | None:
-        """The hits of a query some of whose words hit: theirs, moved to where each word is,
-        with the exceptions (``unless``) of every word, unless an exception phrase may span
-        words (then None: the full path decides)."""
+    def _compose(self, query: str, words: list[str], spans: bool) -> list[Hit] | None:
+        """The hits of a query from its words: each word's hits and exceptions (``unless``),
+        moved to where the word is, plus the phrases that span words (``spans``, or an
+        exception phrase that may), matched on the words' tokens laid side by side. That needs
+        every word to read as at most one token; otherwise None: the full path decides."""
         hits: list[Hit] = []
-        anchors: set[int] = set()
-        members: set[int] = set()
+        ux_anchors: set[int] = set()
+        ux_members: set[int] = set()
+        placed: list[tuple[int, _Chunk, _Unless]] = []
         pos = 0
         for word in words:
             pos = query.find(word, pos)  # words hold no whitespace: the first one found is it
             state = self._chunks.get(word)
             if state is None:
                 state = self._chunk(word)
-            hits.extend((tid, a + pos, b + pos) for tid, a, b in state.hits)
+            if state.hits:
+                hits.extend((tid, a + pos, b + pos) for tid, a, b in state.hits)
             ux = self._unless.get(word)
             if ux is None:
                 ux = self._unless_of(word)
             if ux is not _NO_UNLESS:
                 hits.extend((tid, a + pos, b + pos) for tid, a, b in ux.hits)
-                anchors.update(ux.anchors)
-                members.update(ux.members)
+                ux_anchors.update(ux.anchors)
+                ux_members.update(ux.members)
+            placed.append((pos, state, ux))
             pos += len(word)
-        if anchors and not anchors.isdisjoint(members):
-            return None
+        if spans or (ux_anchors and not ux_anchors.isdisjoint(ux_members)):
+            seq: list[Placed] = []
+            anchored: list[int] = []  # where a phrase's indexed token may be
+            for pos, state, ux in placed:
+                token = state.token
+                if token is None and state is _PLAIN:
+                    if ux is _NO_UNLESS:  # no phrase holds it: keeps the others apart
+                        seq.append(_Place(pos, pos, ()))
+                        continue
+                    token = ux.token
+                if token is not None:
+                    if state.anchors or ux.anchors:
+                        anchored.append(len(seq))
+                    seq.append(_Place(token.start + pos, token.end + pos, token.keys))
+                elif state.tokens:
+                    return None  # a word that reads as several tokens: the full path decides
+            hits.extend(phrase_hits(self._index, seq, anchored))
         return hits
 
     def _profile(self, word: str) -> tuple[Normalized, list[Hit], frozenset[int], frozenset[int]]:
@@ -312,7 +344,8 @@ class Engine:
         anchors = frozenset(t for t in anchors if t not in unless) or NOTHING
         members = frozenset(t for t in members if t not in unless) or NOTHING
         loud = bool(positive or lead or trail or folded or anchors)
-        state = _Chunk(loud, positive, len(tokens), lead, trail, folded, anchors, members)
+        token = tokens[0] if len(tokens) == 1 and len(norm.sequences) == 1 else None
+        state = _Chunk(loud, positive, len(tokens), lead, trail, folded, anchors, members, token)
         if not (loud or members) and state.tokens:
             state = _PLAIN  # the common case, shared
         if len(self._chunks) >= self._memo_size:
@@ -323,12 +356,16 @@ class Engine:
     def _unless_of(self, word: str) -> _Unless:
         """The exception terms in ``word``: only needed for queries with a hit, so computed
         then, and remembered apart from the word memo."""
-        _, hits, anchors, members = self._profile(word)
+        norm, hits, anchors, members = self._profile(word)
         unless = self._index.unless
         found = tuple(h for h in hits if h[0] in unless)
         ux_anchors = frozenset(t for t in anchors if t in unless)
         ux_members = frozenset(t for t in members if t in unless)
-        ux = _Unless(found, ux_anchors, ux_members) if found or ux_anchors or ux_members else None
+        if found or ux_anchors or ux_members:
+            token = norm.tokens[0] if len(norm.tokens) == 1 and len(norm.sequences) == 1 else None
+            ux: _Unless | None = _Unless(found, ux_anchors, ux_members, token)
+        else:
+            ux = None
         state = _NO_UNLESS if ux is None else ux
         if len(self._unless) >= self._memo_size:
             self._unless.clear()
@@ -443,12 +480,23 @@ class _Chunk:
     folded: str  # the word after steps 1-4, when regex terms need it
     anchors: frozenset[int]  # phrases whose indexed word is here
     members: frozenset[int]  # phrases with another of their words here
+    token: Token | None = None
+    """The word's token, when it reads as exactly one (no other reading): phrases that span
+    words are matched on these, laid side by side."""
 
 
 _PLAIN = _Chunk(False, (), 1, 0, 0, "", NOTHING, NOTHING)
 _UNKNOWN = _Chunk(True, (), 0, 0, 0, "", NOTHING, NOTHING)  # what the memo gives an unseen word
 _KIND_RANK = {kind: rank for rank, kind in enumerate(TermKind)}
 _NO_HITS: list[Hit] = []  # never mutated: returned for "no hits" by the word memo
+
+
+class _Place(NamedTuple):
+    """A word's token moved to where the word is in the query."""
+
+    start: int
+    end: int
+    keys: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,9 +506,10 @@ class _Unless:
     hits: tuple[Hit, ...]
     anchors: frozenset[int]
     members: frozenset[int]
+    token: Token | None  # as _Chunk.token
 
 
-_NO_UNLESS = _Unless((), NOTHING, NOTHING)
+_NO_UNLESS = _Unless((), NOTHING, NOTHING, None)
 
 
 @lru_cache(maxsize=1)

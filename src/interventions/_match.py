@@ -7,7 +7,8 @@ compare the two on generated queries.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
 
 from rapidfuzz.distance import OSA
 
@@ -24,9 +25,11 @@ from interventions._normalize import COLLAPSED, WEAK, Normalized, Token
 __all__ = [
     "REGEX_TIMEOUT",
     "Hit",
+    "Placed",
     "find_hits",
     "fuzzy_key",
     "matcher_accepts",
+    "phrase_hits",
     "regex_text",
     "word_profile",
 ]
@@ -60,9 +63,18 @@ def matcher_accepts(matcher: Matcher, keys: tuple[str, ...], *, in_phrase: bool)
     return False
 
 
-def _extend(
-    hits: list[Hit], slot: Slot, seq: tuple[Token, ...], j: int, phrases_only: bool
-) -> bool:
+class Placed(Protocol):
+    """What phrase matching reads of a token: its keys and its span in the query."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def keys(self) -> tuple[str, ...]: ...
+
+
+def _extend(hits: list[Hit], slot: Slot, seq: Sequence[Placed], j: int, phrases_only: bool) -> bool:
     """Record the entries of ``slot`` that match with their indexed token at ``seq[j]``; say
     whether a one-token term was among them. ``phrases_only`` (a weak key) skips one-token
     terms."""
@@ -144,6 +156,18 @@ def find_hits(index: Index, norm: Normalized) -> list[Hit]:
                 _substrings(index, tok, hits)
     if index.regexes:
         _regexes(index, norm, hits)
+    return hits
+
+
+def phrase_hits(index: Index, seq: Sequence[Placed], at: Iterable[int]) -> list[Hit]:
+    """The multi-token terms whose indexed token is at one of the positions ``at`` of ``seq``
+    and that match there (what ``find_hits`` finds of phrases)."""
+    hits: list[Hit] = []
+    for j in at:
+        for key in seq[j].keys:
+            for slot, _, _ in _lookups(index, key):
+                if not isinstance(slot, int):
+                    _extend(hits, slot, seq, j, True)
     return hits
 
 
