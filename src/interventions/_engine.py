@@ -106,9 +106,11 @@ class Engine:
     __slots__ = (
         "_cache",
         "_cache_size",
+        "_card_of",
         "_cards",
         "_chunks",
         "_index",
+        "_langs",
         "_memo_size",
         "_none",
         "_none_truncated",
@@ -135,6 +137,8 @@ class Engine:
         self._none = Decision(Action.NONE, None, None, None, (), index.version)
         self._none_truncated = Decision(Action.NONE, None, None, None, (), index.version, True)
         self._cards: dict[tuple[str, str, str], Card] = {}
+        self._card_of: dict[tuple[str, str | None], Card] = {}
+        self._langs: dict[str | None, str | None] = {}
         self._chunks: dict[str, _Chunk] = {}
         self._unless: dict[str, _Unless] = {}
         self._memo_size = memo_size
@@ -249,9 +253,12 @@ class Engine:
                 continue
             if state is None:
                 state = self._chunk(word)
-                if state is _PLAIN:
+            if not state.loud:  # plain, a phrase's other word, or no token at all
+                if state.members:
+                    members.append(state.members)
+                if state.tokens:
                     run = 0
-                    continue
+                continue
             if state.hits:
                 hit = True
             if state.anchors:
@@ -272,9 +279,13 @@ class Engine:
             if run >= 3:
                 return None
         # a phrase may span words: one word holds its indexed token, another its other one
-        spans = bool(anchors and members) and not set().union(*anchors).isdisjoint(
-            set().union(*members)
-        )
+        spans = False
+        if anchors and members:
+            held = anchors[0] if len(anchors) == 1 else frozenset().union(*anchors)
+            for m in members:
+                if not held.isdisjoint(m):
+                    spans = True
+                    break
         if self._index.regexes and self._regex_may_match(folded):
             return None
         return self._compose(query, words, spans) if hit or spans else _NO_HITS
@@ -391,7 +402,14 @@ class Engine:
 
     def _decide(self, query: str, hits: list[Hit], locale: str | None, truncated: bool) -> Decision:
         index = self._index
-        lang = language_of(locale)
+        langs = self._langs
+        if locale in langs:
+            lang = langs[locale]
+        else:
+            lang = language_of(locale)
+            if len(langs) >= _LOCALE_MEMO:
+                langs.clear()
+            langs[locale] = lang
         positive: dict[int, dict[tuple[int, int, int], None]] = {}
         exceptions: dict[int, list[tuple[int, int]]] = {}
         term_rule = index.term_rule
@@ -429,19 +447,10 @@ class Engine:
                 )
         if not matches:
             return self._none_truncated if truncated else self._none
-        # a total order, so that the same hits found in another order give the same decision;
-        # on one span the most specific kind of term first (a word before a substring)
-        matches.sort(
-            key=lambda m: (
-                -m.action.severity,
-                -m.priority,
-                m.rule_id,
-                m.start,
-                m.end,
-                _KIND_RANK[m.kind],
-                m.term,
-            )
-        )
+        if len(matches) > 1:
+            # a total order, so that the same hits found in another order give the same
+            # decision; on one span the most specific kind of term first (a word, not a substring)
+            matches.sort(key=_match_order)
         top = matches[0]
         return Decision(
             top.action,
@@ -454,14 +463,20 @@ class Engine:
         )
 
     def _card(self, card_id: str, locale: str | None) -> Card:
-        # keyed by what the locale resolves to, not by the locale: callers choose locales, so
-        # this stays bounded by the card files
+        # callers choose locales, so the memo by locale is bounded; resolved cards are kept by
+        # what the locale resolves to, which the card files bound
+        card = self._card_of.get((card_id, locale))
+        if card is not None:
+            return card
         definition = self._index.cards[card_id]
         key = (card_id, *card_keys(definition, locale))
         card = self._cards.get(key)
         if card is None:
             card = resolve_card(definition, key[1], key[2])
             self._cards[key] = card
+        if len(self._card_of) >= _LOCALE_MEMO:
+            self._card_of.clear()
+        self._card_of[(card_id, locale)] = card
         return card
 
 
@@ -488,6 +503,13 @@ class _Chunk:
 _PLAIN = _Chunk(False, (), 1, 0, 0, "", NOTHING, NOTHING)
 _UNKNOWN = _Chunk(True, (), 0, 0, 0, "", NOTHING, NOTHING)  # what the memo gives an unseen word
 _KIND_RANK = {kind: rank for rank, kind in enumerate(TermKind)}
+_LOCALE_MEMO = 4096  # locales (and card, locale pairs) remembered per engine
+
+
+def _match_order(m: Match) -> tuple[int, int, str, int, int, int, str]:
+    return (-m.action.severity, -m.priority, m.rule_id, m.start, m.end, _KIND_RANK[m.kind], m.term)
+
+
 _NO_HITS: list[Hit] = []  # never mutated: returned for "no hits" by the word memo
 
 
