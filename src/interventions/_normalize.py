@@ -74,11 +74,14 @@ LEET: dict[str, str] = {
     "|": "li",
 }
 MAX_LEET_VARIANTS = 8
+MAX_NUMBER_LETTERS = 2
+"""Digits at the start of a number glued to a leet word that may still be the word's letters."""
 _EDGE = "@$!|"
 _DIGITS = "0123456789"
 _TOKEN_RE = re.compile(r"[a-z0-9@$!|]+")
 _RUN_RE = re.compile(r"(.)\1+")
 _RUN3_RE = re.compile(r"(.)\1\1")
+_RUN3PLUS_RE = re.compile(r"([a-z])\1\1+")
 _JOINERS = frozenset("-_.'*+~/\\")
 _SINGLE_GAP_MAX = 3
 _MAX_CHAIN = 4
@@ -279,7 +282,11 @@ def _forms(tok: str) -> list[str]:
     """The readings of one token: as written, without edge symbols/digits, leet-decoded.
 
     Tokens without a letter are decoded too (``70`` → ``to``, ``1$!$`` → ``isis``): in a
-    phrase they are words written in digits; on their own they stay ``1488`` as written.
+    phrase they are words written in digits; on their own they stay ``1488`` as written. A token
+    that ends in a number is also decoded without it (``v1llh@4n0r3x!2025`` →
+    ``villhaanorexi``): a year or a count glued to a leet word is not part of the word; and, as
+    its first digits may be the word's last letters (``7h!n$p024``), without all but its first
+    one or two (``thinspo``).
     """
     forms = [tok]
     core = tok.strip(_EDGE)
@@ -288,7 +295,16 @@ def _forms(tok: str) -> list[str]:
     trimmed = core.strip(_DIGITS).strip(_EDGE)
     if trimmed and trimmed != core and any(c.isalpha() for c in trimmed):
         forms.append(trimmed)
-    for f in (core, tok):
+    decoded = [core, tok]
+    # without the trailing number, the rest decoded on its own (#han9my$elf99 → hangmyself);
+    # the number may start with the word's last letters written as digits (#7h!n$p024 →
+    # thinspo + 24), so also with one or two of its digits kept
+    number = len(core) - len(core.rstrip(_DIGITS))
+    if number and number < len(core):
+        decoded += [
+            core[: len(core) - number + k] for k in range(min(number, MAX_NUMBER_LETTERS + 1))
+        ]
+    for f in dict.fromkeys(decoded):
         if f and any(c in LEET for c in f):
             forms.extend(_leet_variants(f))
     return list(dict.fromkeys(forms))
@@ -302,15 +318,24 @@ def token_keys(tok: str) -> tuple[str, ...]:
     long enough to be distinctive (≥ 4 letters) or the token shows a run of three, the mark of
     deliberate stretching; so ``anna`` does not become the word ``ana`` but ``aaana`` does.
     Otherwise it is a weak key (``WEAK``), which only words inside a phrase accept: ``prro ana
-    tips`` still reads as the phrase ``pro ana tips``.
+    tips`` still reads as the phrase ``pro ana tips``. A token with a run of three also gets a
+    plain key with only those runs undone (``skinnyotkkk`` → ``skinnyotk``), so that a typo in
+    a stretched word is still one edit from a term with a double letter.
     """
     forms = _forms(tok)
     keys = dict.fromkeys(forms)
     for f in forms:
         c = collapse(f)
         if c != f:
-            strong = len(c) >= STRONG_COLLAPSE or _RUN3_RE.search(f)
-            keys[(COLLAPSED if strong else WEAK) + c] = None
+            # a run of three or more shortens the form by two letters at least
+            stretched = len(f) - len(c) >= 2 and _RUN3_RE.search(f)
+            keys[(COLLAPSED if len(c) >= STRONG_COLLAPSE or stretched else WEAK) + c] = None
+            if stretched:
+                # stretched letters undone, doubled letters kept: skinnyotkkk → skinnyotk, a
+                # typo away from skinnytok, where the collapsed skinyotk is two
+                destretched = _RUN3PLUS_RE.sub(r"\1", f)
+                if destretched != c:
+                    keys[destretched] = None
     return tuple(keys)
 
 
@@ -324,24 +349,31 @@ def _joined(
 
     The query's tokens with every joined group in place of its parts form one reading, so a
     phrase can continue after it (``p.r.o.a.n.a tips``); parts of glued word chains
-    (``pro-ana-tips`` → ``proana``, ``anatips``) are readings of their own.
+    (``pro-ana-tips`` → ``proana``, ``anatips``) are readings of their own. Letters spelled out
+    word by word (``p.r.o a.n.a``, ``p r o  a n a``) also make a reading with one token per
+    word, where the separators show the words: see :func:`_letter_words`.
     """
     extra: list[tuple[Token, ...]] = []
     groups: list[tuple[int, int]] = []
+    words: dict[tuple[int, int], list[tuple[int, int]]] = {}
     n = len(tokens)
+    letter = [_is_letter(span, tok) for span, tok in zip(spans, tokens, strict=True)]
     k = 0
     # spaced or dotted single letters: t h i n s p o / p.r.o.a.n.a
     while k < n:
         j = k
         while (
             j + 1 < n
-            and spans[j][1] - spans[j][0] == 1
-            and spans[j + 1][1] - spans[j + 1][0] == 1
+            and letter[j]
+            and letter[j + 1]
             and spans[j + 1][0] - spans[j][1] <= _SINGLE_GAP_MAX
         ):
             j += 1
         if j - k + 1 >= 3:
             groups.append((k, j))
+            cut = _letter_words(text, spans, k, j)
+            if cut is not None:
+                words[k, j] = cut
             k = j + 1
         else:
             k += 1
@@ -363,17 +395,63 @@ def _joined(
                             extra.append((_join(chain[a:b]),))
         k = j + 1
     if groups:
-        merged: list[Token] = []
-        k = 0
-        for a, b in sorted(groups):
-            if a < k:
-                continue
-            merged.extend(tokens[k:a])
-            merged.append(_join(tokens[a : b + 1]))
-            k = b + 1
-        merged.extend(tokens[k:])
-        extra.insert(0, tuple(merged))
+        readings = [tuple(_merge(tokens, sorted(groups), {}))]
+        if words:
+            readings.append(tuple(_merge(tokens, sorted(groups), words)))
+        extra[:0] = readings
     return extra
+
+
+def _merge(
+    tokens: list[Token],
+    groups: list[tuple[int, int]],
+    words: dict[tuple[int, int], list[tuple[int, int]]],
+) -> list[Token]:
+    """``tokens`` with each group (sorted, first wins on overlap) joined into one token, or,
+    for a group in ``words``, into one token per word."""
+    merged: list[Token] = []
+    k = 0
+    for a, b in groups:
+        if a < k:
+            continue
+        merged.extend(tokens[k:a])
+        for x, y in words.get((a, b), [(a, b)]):
+            merged.append(_join(tokens[x : y + 1]) if y > x else tokens[x])
+        k = b + 1
+    merged.extend(tokens[k:])
+    return merged
+
+
+def _is_letter(span: tuple[int, int], tok: Token) -> bool:
+    """One letter as written: one character after folding, or one written character that
+    folds to two (``ß`` → ``ss``, ``æ`` → ``ae``)."""
+    size = span[1] - span[0]
+    return size == 1 or (size == 2 and tok.end - tok.start == 1)
+
+
+def _letter_words(
+    text: str, spans: list[tuple[int, int]], a: int, b: int
+) -> list[tuple[int, int]] | None:
+    """The words of the letters ``a..b`` when the separators show them: a space between words
+    and none inside them (``p.r.o a.n.a``, ``p-r-o a_n_a``), or wider spaces between words
+    (``p r o  a n a``). None when every gap looks the same."""
+    gaps = [text[spans[m][1] : spans[m + 1][0]] for m in range(a, b)]
+    spaced = [any(c.isspace() for c in g) for g in gaps]
+    if all(spaced):
+        shortest = min(map(len, gaps))
+        cut = [len(g) > shortest for g in gaps]
+    else:
+        cut = spaced
+    if not any(cut):
+        return None
+    out: list[tuple[int, int]] = []
+    start = a
+    for m, c in zip(range(a, b), cut, strict=True):
+        if c:
+            out.append((start, m))
+            start = m + 1
+    out.append((start, b))
+    return out
 
 
 def _join(tokens: list[Token] | tuple[Token, ...]) -> Token:

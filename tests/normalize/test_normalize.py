@@ -9,9 +9,12 @@ from hypothesis import strategies as st
 from interventions._normalize import (
     COLLAPSED,
     MAX_LEET_VARIANTS,
+    MAX_NUMBER_LETTERS,
     MAX_QUERY_CHARS,
+    WEAK,
     Normalized,
     Step,
+    collapse,
     normalize,
     token_keys,
 )
@@ -183,3 +186,106 @@ def test_invisible_characters_and_case_change_nothing(word: str) -> None:
 @given(st.text(st.characters(min_codepoint=97, max_codepoint=122), min_size=1, max_size=12))
 def test_a_word_is_always_one_of_its_own_keys(word: str) -> None:
     assert word in all_keys(normalize(word))
+
+
+# -- leet with trailing digits, stretched letters, letters spelled out word by word ------------
+
+
+@pytest.mark.parametrize(
+    ("token", "reading"),
+    [
+        ("han9my$elf99", "hangmyself"),  # '99' is a count, not 'gg'
+        ("v111h@4n0r3x!2025", "villhaanorexi"),  # '!' before the year is still a letter
+        ("74m1773937|!v2", "tamittegetliv"),
+    ],
+)
+def test_leet_without_trailing_digits(token: str, reading: str) -> None:
+    assert reading in token_keys(token)
+
+
+def test_leet_candidates_are_capped_per_form() -> None:
+    keys = token_keys("1|1|1|1|1|1|1|1|x2024")
+    plain = [k for k in keys if not k.startswith(COLLAPSED)]
+    # as written, core, trimmed; decoded: the core, without the number, with 1..2 of its digits
+    assert len(plain) <= 3 + (2 + MAX_NUMBER_LETTERS) * MAX_LEET_VARIANTS
+    assert "7h!n$p0" not in keys and "thinspo" in token_keys("7h!n$p024")
+
+
+def test_stretched_letters_undone_doubles_kept() -> None:
+    # a typo in a stretched word: one edit from 'skinnytok' only with the double 'nn' kept
+    assert "skinnyotk" in token_keys("skinnyotkkk")
+    assert "thinspoo" in token_keys("thiiinspoo")  # the run of three goes, the double stays
+    # only runs of three letters mark stretching: doubles and digit runs get no such key
+    assert token_keys("committee") == ("committee", COLLAPSED + "comite")
+    assert "18" not in token_keys("1888") and "ib" not in token_keys("1888")
+
+
+def word_readings(query: str) -> list[list[str]]:
+    return [[t.text for t in s] for s in normalize(query).sequences[1:]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "p.r.o a.n.a",  # dots inside words, a space between them
+        "p r o  a n a",  # wider spaces between words
+        "p-r*o a_n-a",  # joiners inside words
+    ],
+)
+def test_letters_spelled_out_word_by_word_make_words(query: str) -> None:
+    assert ["pro", "ana"] in word_readings(query)
+    assert ["proana"] in word_readings(query)  # the whole run joined, as before
+
+
+def test_letters_spelled_out_evenly_make_one_word() -> None:
+    assert word_readings("t h i n s p o") == [["thinspo"]]
+    assert word_readings("p.r.o.a.n.a") == [["proana"]]
+
+
+def test_a_letter_that_folds_to_two_is_still_one_letter() -> None:
+    # 'ß' folds to 'ss': spelled out, it is one letter like the others
+    assert ["grosser", "austausch"] in word_readings("g r o ß e r  a u s t a u s c h")
+
+
+def test_words_spelled_out_keep_their_spans() -> None:
+    q = "x p.r.o a.n.a y"
+    reading = next(r for r in normalize(q).sequences[1:] if len(r) == 4)
+    assert [(t.text, q[t.start : t.end]) for t in reading] == [
+        ("x", "x"),
+        ("pro", "p.r.o"),
+        ("ana", "a.n.a"),
+        ("y", "y"),
+    ]
+
+
+letters = st.text(st.characters(min_codepoint=97, max_codepoint=122), min_size=2, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(letters, min_size=2, max_size=4), st.sampled_from(".-_*"))
+def test_spelled_out_words_are_read_back(words: list[str], joiner: str) -> None:
+    dotted = " ".join(joiner.join(w) for w in words)
+    spaced = "  ".join(" ".join(w) for w in words)
+    for query in (dotted, spaced):
+        readings = word_readings(query)
+        assert words in readings, (query, readings)
+        assert ["".join(words)] in readings
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(min_codepoint=97, max_codepoint=122), min_size=1, max_size=16))
+def test_every_collapsed_or_destretched_key_is_the_same_word(word: str) -> None:
+    # extra keys only undo letter runs: collapsed, each is the token collapsed
+    for key in token_keys(word):
+        assert collapse(key.lstrip(COLLAPSED + WEAK)) == collapse(word)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.characters(min_codepoint=97, max_codepoint=122), min_size=2, max_size=12),
+    st.text(st.characters(min_codepoint=48, max_codepoint=57), min_size=1, max_size=4),
+)
+def test_a_leet_word_with_a_number_after_it_decodes(word: str, digits: str) -> None:
+    # unambiguous leet letters only (a 1 is i or l), and a last letter that is not a digit
+    encoded = word[:-1].translate(str.maketrans("aest", "4357")) + word[-1]
+    assert word in token_keys(encoded + digits)
