@@ -183,7 +183,7 @@ def steady_state(engine: Engine, wl: Workload) -> None:
         ns_full = [ns for ns, f in zip(ordered, full.reasons, strict=True) if f]
         rest_us = (total - sum(ns_full)) / max(1, len(full.reasons) - len(ns_full)) / 1e3
         print(
-            f"full path (a word not in the memo, or a possible hit): {len(ns_full):,} queries "
+            f"full path (what spans words and the memo cannot compose): {len(ns_full):,} queries "
             f"({len(ns_full) / len(full.reasons):.1%}), {sum(ns_full) / total:.1%} of the time, "
             f"mean {statistics.fmean(ns_full) / 1e3 if ns_full else 0:.1f} us; the memo path "
             f"answers the rest at {rest_us:.2f} us"
@@ -198,31 +198,13 @@ def steady_state(engine: Engine, wl: Workload) -> None:
                 f"mean {statistics.fmean(nss) / 1e3:.1f} us"
             )
         words_why = why_words_hit(engine, list(full.hot_words))
-        kinds: dict[str, list[int]] = {}
-        for one, hitting in zip(ordered, full.hitting, strict=True):
-            if not hitting:
-                continue
-            cats = {words_why[w][0] for w in hitting}
-            kind = (
-                "a word that is a rule term"
-                if "term" in cats
-                else {
-                    frozenset({"unless"}): "only exception (unless) terms",
-                    frozenset({"anchor"}): "only phrase anchors / near misses",
-                }.get(frozenset(cats), "exception terms + phrase anchors")
-            )
-            kinds.setdefault(kind, []).append(one)
-        print("  the known words that may hit are:")
-        for kind, nss in sorted(kinds.items(), key=lambda kv: -sum(kv[1])):
-            print(f"    {kind}: {len(nss):,} queries, {sum(nss) / total:.1%} of the time")
         print(
             f"  {full.known_plain_words / max(1, full.full_path_words):.0%} of the words in "
-            "full-path queries were already known benign to the memo (yet are matched again, "
-            "fuzzy included)"
+            "full-path queries were quiet in the memo (yet are normalized and matched again)"
         )
         top = full.hot_words.most_common(15)
         if top:
-            print("  known words that most often send a query down the full path:")
+            print("  words reading as several tokens that most often send a query down it:")
             for w, n in top:
                 print(f"    {n:>6,}  {w!r}: {words_why[w][1]}")
     slow = sorted(all_ns)[int(len(all_ns) * 0.99) :]
@@ -241,9 +223,9 @@ def timings_in_order(per: dict[str, list[int]], classes: Sequence[str]) -> list[
 @dataclasses.dataclass(slots=True)
 class PathReport:
     reasons: list[str | None]  # per query: None for the memo path, else why the full path ran
-    hot_words: collections.Counter[str]  # known words that send queries to the full path
+    hot_words: collections.Counter[str]  # words reading as several tokens in full-path queries
     hitting: list[tuple[str, ...]]  # per query: those words (empty unless that was the reason)
-    known_plain_words: int  # words of full-path queries that the memo already knew benign
+    known_plain_words: int  # words of full-path queries that the memo knows to be quiet
     full_path_words: int  # all words of full-path queries
 
 
@@ -273,26 +255,30 @@ def full_path_flags(engine: Engine, queries: Sequence[str]) -> PathReport | None
     known_plain = all_words = 0
     for q in queries:
         words = q.split()
-        new = any(w not in memo for w in words)
-        states = [memo.get(w) for w in words]
         before = len(flags)
         probe.check(q)
         if len(flags) == before:
             reasons.append(None)
             per_query.append(())
             continue
+        states = [memo.get(w) for w in words]  # as the check left them
         all_words += len(words)
-        known_plain += sum(st is not None and not st.hit for st in states)
-        if new:
-            reasons.append("a word not in the memo yet")
+        known_plain += sum(st is not None and not st.loud for st in states)
+        if any(st is not None and (st.lead or st.trail) for st in states):
+            reasons.append("letters spelled out across words (t h i n s p o)")
             per_query.append(())
             continue
-        hitting = tuple(w for w, st in zip(words, states, strict=True) if st and st.hit)
-        hot.update(hitting)
-        per_query.append(hitting)
-        reasons.append(
-            "a known word that may hit" if hitting else "single letters across words / regex"
+        if len(q) > 1024 or probe._index.regexes:
+            reasons.append("a long query, or a regex term")
+            per_query.append(())
+            continue
+        # a phrase may span words, and one of its words reads as several tokens
+        several = tuple(
+            w for w, st in zip(words, states, strict=True) if st is not None and st.token is None
         )
+        hot.update(several)
+        per_query.append(several)
+        reasons.append("a phrase across a word that reads as several tokens")
     return PathReport(reasons, hot, per_query, known_plain, all_words)
 
 

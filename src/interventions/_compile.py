@@ -293,7 +293,9 @@ def _compile(ruleset: RuleSet) -> Index:
                 put(key, whole[1], tid)
         if term.fuzzy:
             fuzzy_terms[tid] = (term.tokens[0], term.fuzzy)
-            for variant in deletions(term.tokens[0], term.fuzzy):
+            # the collapsed term's deletions too: a collapsed key is compared with it
+            token = term.tokens[0]
+            for variant in deletions(token, term.fuzzy) | deletions(collapse(token), term.fuzzy):
                 _add(fuzzy, variant, tid)
 
     _finish(words, tuple)

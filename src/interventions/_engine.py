@@ -347,7 +347,8 @@ class Engine:
         norm, hits, anchors, members = self._profile(word)
         unless = self._index.unless
         tokens = norm.tokens
-        singles = [len(t.text) == 1 for t in tokens]
+        # a letter spelled out: one letter after folding, or one written character (ß → ss)
+        singles = [len(t.text) == 1 or t.end - t.start == 1 for t in tokens]
         lead = next((i for i, single in enumerate(singles) if not single), len(singles))
         trail = next((i for i, single in enumerate(reversed(singles)) if not single), len(singles))
         folded = " ".join(norm.text.split()) if self._index.regexes else ""

@@ -20,7 +20,7 @@ from interventions._compile import (
     Slot,
     deletions,
 )
-from interventions._normalize import COLLAPSED, WEAK, Normalized, Token
+from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse
 
 __all__ = [
     "REGEX_TIMEOUT",
@@ -178,20 +178,21 @@ def _fuzzy(index: Index, tok: Token, hits: list[Hit]) -> None:
         n = len(key)
         if n < 5 or n > MAX_FUZZY_TOKEN:
             continue
-        found = index.fuzzy_memo.get(key)
+        found = index.fuzzy_memo.get(raw)
         if found is None:
-            found = _fuzzy_key(index, key)
+            found = _fuzzy_key(index, key, squeezed=raw.startswith(COLLAPSED))
             if len(index.fuzzy_memo) >= FUZZY_MEMO:
                 index.fuzzy_memo.clear()
-            index.fuzzy_memo[key] = found
+            index.fuzzy_memo[raw] = found
         for tid in found:
             if tid not in seen:
                 seen.add(tid)
                 hits.append((tid, tok.start, tok.end))
 
 
-def _fuzzy_key(index: Index, key: str) -> tuple[int, ...]:
-    """The fuzzy terms within their edit distance (OSA) of ``key``, via the deletion index."""
+def _fuzzy_key(index: Index, key: str, *, squeezed: bool = False) -> tuple[int, ...]:
+    """The fuzzy terms within their edit distance (OSA) of ``key``, via the deletion index; a
+    collapsed key (``squeezed``) is compared with the term collapsed too."""
     targets = index.fuzzy_terms
     found: dict[int, None] = {}
     depth = min(index.fuzzy_max, 1 if len(key) < 6 else 2)
@@ -203,6 +204,8 @@ def _fuzzy_key(index: Index, key: str) -> tuple[int, ...]:
             if tid in found:
                 continue
             token, distance = targets[tid]
+            if squeezed:
+                token = collapse(token)
             if OSA.distance(key, token, score_cutoff=distance) <= distance:
                 found[tid] = None
     return tuple(found)

@@ -102,9 +102,13 @@ def reference_hits(ruleset: RuleSet, norm: Normalized) -> list[Hit]:
                 ):
                     hits.append((tid, tok.start, tok.end))
                 if term.fuzzy and not token_is_word(tok):
-                    for key in map(fuzzy_key, tok.keys):
+                    for raw in tok.keys:
+                        key = fuzzy_key(raw)
+                        target = term.tokens[0]
+                        if raw.startswith(COLLAPSED):
+                            target = collapse(target)
                         if 5 <= len(key) <= MAX_FUZZY_TOKEN and (
-                            OSA.distance(key, term.tokens[0]) <= term.fuzzy
+                            OSA.distance(key, target) <= term.fuzzy
                         ):
                             hits.append((tid, tok.start, tok.end))
     return hits

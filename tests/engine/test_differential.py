@@ -18,7 +18,7 @@ FRAGMENTS = [
     "thinspo", "th1nsp0", "thinspiration", "thinspirat1on", "thinspiratoin", "proana", "pro",
     "ana", "tips", "anorexia", "anoreksja", "przemocy", "domowej", "ofiarom", "meanspo", "no",
     "recovery", "anti", "kill", "myself", "fick", "våld", "i", "nära", "relationer", "banana",
-    "#", "-", ".", " ", "_", "\u200b", "ѕ", "Т", "ooo", "4", "1", "|", "!", "@",
+    "#", "-", ".", " ", "_", "\u200b", "ѕ", "Т", "ooo", "4", "1", "|", "!", "@", "ß", "æ",
 ]  # fmt: skip
 
 SETTINGS: dict[str, Any] = {

@@ -17,21 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import quality
 from _obfuscate import FAMILIES
 
-KNOWN_FAILING: dict[str, str] = {
-    "recall:separators": (
-        "phrases with a prefix word before their last word ('anoreksj* porady', 'zagłodz* się') "
-        "have no glued reading, so the spelled-out form joined into one token misses "
-        "(94.2% full run)"
-    ),
-    "recall:concatenation": (
-        "the same phrases glued into a hashtag ('#zagłodzićsię'), and glue words outside the "
-        "segmentation vocabulary ('#wantanorexiaclub') miss (91.4% full run)"
-    ),
-    "pairwise": (
-        "fuzzy is not applied to the pieces of a split hashtag, so typo+concatenation is lowest "
-        "(57% full run)"
-    ),
-}
+KNOWN_FAILING: dict[str, str] = {}
 """Targets the current engine misses, each with why (as measured when the harness landed).
 Remove an entry once its target passes; an unexpected pass shows as XPASS in the summary."""
 
