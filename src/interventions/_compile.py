@@ -19,12 +19,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import regex
 
+from interventions._function_words import FUNCTION_WORDS
 from interventions._model import Action, CardDefinition, Rule, RuleSet, Status, Term, TermKind
-from interventions._normalize import COLLAPSED, WEAK, collapse
+from interventions._normalize import COLLAPSED, WEAK, collapse, normalize
 from interventions._segment import Segmenter
 
 __all__ = [
@@ -146,6 +148,12 @@ def deletions(s: str, depth: int) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _function_tokens() -> frozenset[str]:
+    """The function words as the normalizer folds them (``się`` → ``sie``)."""
+    return frozenset(t.text for word in FUNCTION_WORDS for t in normalize(word).tokens)
+
+
 def live_terms(ruleset: RuleSet) -> tuple[tuple[Rule, ...], list[TermRow]]:
     """The rules an index serves (all but deprecated ones) and their terms in id order."""
     rules = tuple(r for r in ruleset.rules if r.status is not Status.DEPRECATED)
@@ -227,6 +235,7 @@ def _compile(ruleset: RuleSet) -> Index:
     members: dict[str, Any] = {}
     member_starts: dict[str, dict[str, Any]] = defaultdict(dict)
     uses = Counter(tok for row in rows for tok in row.term.tokens)
+    function = _function_tokens()
 
     def put(key: str, is_prefix: bool, entry: Entry) -> None:
         _add(prefixes[key[:PREFIX_BUCKET]] if is_prefix else words, key, entry)
@@ -265,13 +274,14 @@ def _compile(ruleset: RuleSet) -> Index:
             for key in keys(matchers[0], False):
                 put(key, matchers[0][0], tid)
         else:
-            # the rarest word among the rule set's terms, then the longest: common words
-            # ("how", "your") that start many phrases would send every query containing them
-            # to the full path
+            # not a function word ("and", "to", "się"), then the rarest word among the rule
+            # set's terms, then the longest: a common anchor makes every query holding it look
+            # at the phrase
             anchor = min(
                 range(len(matchers)),
                 key=lambda k: (
                     len(term.tokens[k]) < 3,
+                    term.tokens[k] in function,
                     uses[term.tokens[k]],
                     -len(term.tokens[k]),
                     term.prefix_tokens[k],
