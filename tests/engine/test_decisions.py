@@ -175,6 +175,31 @@ def test_engine_is_safe_to_share_between_threads(mini: Engine) -> None:
     assert got == expected
 
 
+def test_memo_cleared_under_threads_never_changes_a_decision(mini: Engine) -> None:
+    """The word memo is shared and cleared when full; with a tiny memo it is cleared all the
+    time while eight threads read it, and every decision must still be the full path's."""
+    import dataclasses
+    import sys
+
+    rules = tuple(r for r in mini.ruleset.rules if r.id != "t.regex")  # the memo's fast branch
+    ruleset = dataclasses.replace(mini.ruleset, rules=rules)
+    reference = Engine(ruleset, memo_size=0)
+    shared = Engine(ruleset, memo_size=3)
+    words = ["pro", "ana", "tips", "thinspo", "recovery", "anti", "no", "meanspo", "banana",
+             "przemocy", "domowej", "i", "t", "h", "#proanatips", "pro-ana"]  # fmt: skip
+    queries = [" ".join(words[(i * 7 + k * 3) % len(words)] for k in range(i % 5 + 1))
+               for i in range(3000)]  # fmt: skip
+    expected = [reference.check(q) for q in queries]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            got = list(pool.map(shared.check, queries))
+    finally:
+        sys.setswitchinterval(interval)
+    assert got == expected
+
+
 def test_deprecated_rules_do_not_fire(tmp_path: object) -> None:
     import shutil
     from pathlib import Path
