@@ -30,6 +30,19 @@ def test_check_one_query(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Wsparcie" in out and "Test PL line" in out
 
 
+def test_check_with_a_compiled_rule_set_reads_the_same(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from interventions import load_rules
+    from interventions._artifact import write_artifact
+
+    compiled = tmp_path / "mini.irs"
+    write_artifact(load_rules(MINI_RULES), compiled)
+    for query in ["#thinspo", "p r o a n a", "banana bread", "przemocy domowej"]:
+        args = ("check", query, "--explain", "--locale", "pl-PL", "--rules")
+        assert run(capsys, *args, str(compiled)) == run(capsys, *args, str(MINI_RULES))
+
+
 def test_check_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", "banana bread", "--json", "--rules", str(MINI_RULES))
     assert code == 0

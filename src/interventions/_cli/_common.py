@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from interventions._artifact import ruleset_from_path
 from interventions._engine import Engine
@@ -22,6 +23,8 @@ def add_rules_option(parser: argparse.ArgumentParser) -> None:
 
 def engine_from_args(args: argparse.Namespace) -> Engine:
     if args.rules:
+        if Path(args.rules).is_file():  # a compiled rule set: read its index, compile nothing
+            return Engine.load(args.rules)
         return Engine(ruleset_from_path(args.rules))
     return Engine.default()
 
