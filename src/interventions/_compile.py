@@ -244,14 +244,8 @@ def _compile(ruleset: RuleSet) -> Index:
         _, token, squeezed = matcher
         if squeezed == token:
             return (token,)
-        return (
-            (token, COLLAPSED + squeezed, WEAK + squeezed)
-            if weak
-            else (
-                token,
-                COLLAPSED + squeezed,
-            )
-        )
+        strong = (token, COLLAPSED + squeezed)
+        return (*strong, WEAK + squeezed) if weak else strong
 
     for tid, row in enumerate(rows):
         term = row.term

@@ -356,7 +356,7 @@ class Engine:
         anchors = frozenset(t for t in anchors if t not in unless) or NOTHING
         members = frozenset(t for t in members if t not in unless) or NOTHING
         loud = bool(positive or lead or trail or folded or anchors)
-        token = tokens[0] if len(tokens) == 1 and len(norm.sequences) == 1 else None
+        token = _single_token(norm)
         state = _Chunk(loud, positive, len(tokens), lead, trail, folded, anchors, members, token)
         if not (loud or members) and state.tokens:
             state = _PLAIN  # the common case, shared
@@ -374,8 +374,7 @@ class Engine:
         ux_anchors = frozenset(t for t in anchors if t in unless)
         ux_members = frozenset(t for t in members if t in unless)
         if found or ux_anchors or ux_members:
-            token = norm.tokens[0] if len(norm.tokens) == 1 and len(norm.sequences) == 1 else None
-            ux: _Unless | None = _Unless(found, ux_anchors, ux_members, token)
+            ux: _Unless | None = _Unless(found, ux_anchors, ux_members, _single_token(norm))
         else:
             ux = None
         state = _NO_UNLESS if ux is None else ux
@@ -512,6 +511,11 @@ def _match_order(m: Match) -> tuple[int, int, str, int, int, int, str]:
 
 
 _NO_HITS: list[Hit] = []  # never mutated: returned for "no hits" by the word memo
+
+
+def _single_token(norm: Normalized) -> Token | None:
+    """A word's token when it reads as exactly one, with no other reading."""
+    return norm.tokens[0] if len(norm.tokens) == 1 and len(norm.sequences) == 1 else None
 
 
 class _Place(NamedTuple):
