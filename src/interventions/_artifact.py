@@ -163,6 +163,7 @@ def _rule_data(r: Rule, table: _TermTable) -> dict[str, Any]:
         "unless_scope": r.unless_scope,
         "match": [_example_data(e) for e in r.match_examples],
         "no_match": [_example_data(e) for e in r.no_match_examples],
+        "references": list(r.references),
         "path": r.path,
         "line": r.line,
     }
@@ -551,6 +552,7 @@ def _decode_rule(obj: Any, table: list[_DecodedCore], where: str) -> Rule:
         description=_get(obj, "description", str, where),
         match_examples=_decode_examples(obj.get("match"), f"{where}.match"),
         no_match_examples=_decode_examples(obj.get("no_match"), f"{where}.no_match"),
+        references=(_strs(obj["references"], f"{where}.references") if "references" in obj else ()),
         path=_get(obj, "path", str, where),
         line=_get(obj, "line", int, where),
     )

@@ -21,7 +21,13 @@ from interventions._cards import language_of, locale_chain
 from interventions._compile import live_terms
 from interventions._engine import Engine
 from interventions._errors import InterventionsError, RuleFileError
-from interventions._loader import _parse_card, _parse_rule_file, _read_vocabulary, load_rules
+from interventions._loader import (
+    _parse_card,
+    _parse_rule_file,
+    _read_vocabulary,
+    load_rules,
+    rule_files,
+)
 from interventions._match import find_hits
 from interventions._model import Action, CardDefinition, Rule, RuleSet, Term, TermKind
 from interventions._normalize import LEET, normalize
@@ -311,7 +317,7 @@ def _load(root: Path, today: dt.date) -> tuple[RuleSet | None, list[Finding]]:
             continue
         cards.setdefault(card.id, card)
     rules: list[Rule] = []
-    for p in _yaml_files(root):
+    for p in rule_files(root):
         try:
             parsed, _ = _parse_rule_file(p, str(p))
         except RuleFileError as exc:

@@ -33,7 +33,7 @@ from interventions._model import (
 from interventions._normalize import collapse, normalize
 from interventions._yaml import MAX_FILE_BYTES, YList, YMap, read_yaml
 
-__all__ = ["load_rules", "parse_locale_key"]
+__all__ = ["load_rules", "parse_locale_key", "rule_files"]
 
 RULE_FILE_KEYS = ("category", "card", "description", "rules")
 RULE_KEYS = (
@@ -48,6 +48,7 @@ RULE_KEYS = (
     "unless",
     "unless_scope",
     "examples",
+    "references",
 )
 TERM_KINDS = ("word", "phrase", "prefix", "substring", "regex")
 CARD_KEYS = ("id", "text", "resources", "description")
@@ -329,6 +330,20 @@ def _parse_examples(m: YMap, where: _Where) -> tuple[tuple[Example, ...], tuple[
     return out[0], out[1]
 
 
+def _references(m: YMap, where: _Where) -> tuple[str, ...]:
+    """Where a rule's terms come from: citations as plain text, one per item."""
+    items = _list(m["references"], _line(m, "references"), "references", where, non_empty=True)
+    out: list[str] = []
+    for item, line in zip(items, items.item_lines, strict=True):
+        if not isinstance(item, str) or not item.strip():
+            raise where.error(
+                f"a reference must be non-empty text (a citation or URL), got {_type_name(item)}",
+                line,
+            )
+        out.append(item.strip())
+    return tuple(out)
+
+
 def _parse_rule(item: Any, line: int, category: str, file_card: str | None, where: _Where) -> Rule:
     m = _mapping(item, line, "a rule", where)
     where.rule_id = None
@@ -362,6 +377,7 @@ def _parse_rule(item: Any, line: int, category: str, file_card: str | None, wher
     scope = _choice(m, "unless_scope", UNLESS_SCOPES, where) if "unless_scope" in m else "query"
     if "unless_scope" in m and not unless:
         raise where.error("unless_scope without unless terms", _line(m, "unless_scope"))
+    references = _references(m, where) if "references" in m else ()
     match, no_match = _parse_examples(m, where)
     return Rule(
         id=where.rule_id or "",
@@ -377,6 +393,7 @@ def _parse_rule(item: Any, line: int, category: str, file_card: str | None, wher
         description=description,
         match_examples=match,
         no_match_examples=no_match,
+        references=references,
         path=where.path,
         line=m.line,
     )
@@ -493,8 +510,33 @@ def _parse_card(path: Path, display: str, today: dt.date) -> CardDefinition:
 # -- the folder ---------------------------------------------------------------------------------
 
 
+# Sub-folders of a rules folder that hold other things than rule files.
+RESERVED_FOLDERS = frozenset({"cards", "vocabulary", "quality"})
+
+
 def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def rule_files(root: Path) -> list[Path]:
+    """The rule files of a rules folder: ``*.yaml`` at the top and in every sub-folder.
+
+    A language pack is a sub-folder (``rules/es/*.yaml``), so that one reviewer reads one
+    language in one place; ``cards/``, ``vocabulary/`` and ``quality/`` hold other data.
+    Hidden folders (``.git``) are skipped. Sorted by path, so the load order is stable.
+    """
+    out = _yaml_files(root)
+    for sub in sorted(p for p in root.iterdir() if p.is_dir()):
+        if sub.name in RESERVED_FOLDERS or sub.name.startswith((".", "_")):
+            continue
+        out.extend(
+            p
+            for p in sorted(sub.rglob("*"))
+            if p.suffix in (".yaml", ".yml")
+            and p.is_file()
+            and not any(part.startswith(".") for part in p.parts[len(root.parts) :])
+        )
+    return out
 
 
 def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
@@ -510,8 +552,8 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
     def display(p: Path) -> str:
         return str(p)
 
-    rule_files = _yaml_files(root)
-    if not rule_files:
+    rule_paths = rule_files(root)
+    if not rule_paths:
         raise RuleFileError("no rule files (*.yaml) in this folder", path=str(path))
     cards_dir = root / "cards"
     card_files = _yaml_files(cards_dir) if cards_dir.is_dir() else []
@@ -528,7 +570,7 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
 
     rules: dict[str, Rule] = {}
     categories: list[str] = []
-    for p in rule_files:
+    for p in rule_paths:
         parsed, _ = _parse_rule_file(p, display(p))
         for rule in parsed:
             if rule.id in rules:
@@ -562,7 +604,7 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
         vocabulary |= _read_vocabulary(p, display(p))
 
     digest = hashlib.sha256()
-    for p in [*rule_files, *card_files, *vocab_files]:
+    for p in [*rule_paths, *card_files, *vocab_files]:
         digest.update(p.relative_to(root).as_posix().encode() + b"\0")
         digest.update(p.read_bytes() + b"\0")
     return RuleSet(

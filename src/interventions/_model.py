@@ -104,6 +104,7 @@ class Rule:
     description: str = ""
     match_examples: tuple[Example, ...] = ()
     no_match_examples: tuple[Example, ...] = ()
+    references: tuple[str, ...] = ()
     path: str = ""
     line: int = 0
 

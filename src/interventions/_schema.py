@@ -84,6 +84,12 @@ RULE_PROPERTIES: dict[str, Schema] = {
         "description": "Only fire when the caller's locale has one of these languages.",
     },
     "description": _text("What the rule is for."),
+    "references": {
+        "type": "array",
+        "minItems": 1,
+        "items": {"type": "string", "minLength": 1},
+        "description": "Where the terms come from: papers, NGO pages, reports, press (citations).",
+    },
     "terms": {
         "type": "array",
         "minItems": 1,
