@@ -169,7 +169,7 @@ def _rule_data(r: Rule, table: _TermTable) -> dict[str, Any]:
     }
 
 
-_RESOURCE_OPTIONAL = ("phone", "sms", "chat", "url", "email", "hours", "note")
+_RESOURCE_OPTIONAL = ("phone", "sms", "chat", "url", "email", "hours", "note", "remarks")
 
 
 def _resource_data(r: Resource) -> dict[str, Any]:
@@ -180,6 +180,8 @@ def _resource_data(r: Resource) -> dict[str, Any]:
             out[key] = value
     if r.languages:
         out["languages"] = list(r.languages)
+    if r.notes:
+        out["notes"] = [list(n) for n in r.notes]
     return out
 
 
@@ -568,11 +570,18 @@ def _decode_resource(obj: Any, where: str) -> Resource:
     for key in _RESOURCE_OPTIONAL:
         optional[key] = _get(obj, key, str, where) if key in obj else None
     languages = _strs(obj["languages"], f"{where}.languages") if "languages" in obj else ()
+    notes: list[tuple[str, str]] = []
+    for i, pair in enumerate(_get(obj, "notes", list, where) if "notes" in obj else []):
+        items = _strs(pair, f"{where}.notes[{i}]")
+        if len(items) != 2:
+            raise _MalformedError(f"{where}.notes[{i}]: expected [language, text]")
+        notes.append((items[0], items[1]))
     return Resource(
         name=_get(obj, "name", str, where),
         source=_get(obj, "source", str, where),
         verified=date,
         languages=languages,
+        notes=tuple(notes),
         **optional,
     )
 

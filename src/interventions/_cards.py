@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import lru_cache
 
@@ -57,5 +58,16 @@ def card_keys(card: CardDefinition, locale: str | None) -> tuple[str, str]:
 
 
 def resolve_card(card: CardDefinition, text_key: str, res_key: str) -> Card:
+    """The card as the reader sees it: the text of ``text_key`` and each resource's note in that
+    text's language (a Polish reader in Sweden reads Polish text and Polish notes)."""
     text = card.text[text_key]
-    return Card(card.id, text.title, text.body, card.resources[res_key], text_key, res_key)
+    language = (
+        text_key.split("-", maxsplit=1)[0]
+        if text_key[:1].islower() and text_key != "default"
+        else None
+    )
+    resources = tuple(
+        dataclasses.replace(r, note=r.note_for(language), notes=()) if r.notes else r
+        for r in card.resources[res_key]
+    )
+    return Card(card.id, text.title, text.body, resources, text_key, res_key)

@@ -44,11 +44,11 @@ RULE_KEYS = (
     "status",
     "languages",
     "description",
+    "references",
     "terms",
     "unless",
     "unless_scope",
     "examples",
-    "references",
 )
 TERM_KINDS = ("word", "phrase", "prefix", "substring", "regex")
 CARD_KEYS = ("id", "text", "resources", "description")
@@ -62,6 +62,7 @@ RESOURCE_KEYS = (
     "hours",
     "languages",
     "note",
+    "remarks",
     "source",
     "verified",
 )
@@ -440,8 +441,9 @@ def _parse_resource(item: Any, line: int, where: _Where, today: dt.date) -> Reso
     m = _mapping(item, line, "a resource", where)
     _check_keys(m, RESOURCE_KEYS, ("name", "source", "verified"), "a resource", where)
     values: dict[str, str | None] = {}
-    for key in ("name", "source", *CONTACT_KEYS, "hours", "note"):
+    for key in ("name", "source", *CONTACT_KEYS, "hours", "remarks"):
         values[key] = _text(m, key, where) if key in m else None
+    note, notes = _note(m, where) if "note" in m else (None, ())
     if not any(values[k] for k in CONTACT_KEYS):
         raise where.error(
             f"resource {values['name']!r} has no contact: give one of {', '.join(CONTACT_KEYS)}",
@@ -474,9 +476,31 @@ def _parse_resource(item: Any, line: int, where: _Where, today: dt.date) -> Reso
         url=values["url"],
         email=values["email"],
         hours=values["hours"],
-        note=values["note"],
+        note=note,
         languages=languages,
+        notes=notes,
+        remarks=values["remarks"],
     )
+
+
+def _note(m: YMap, where: _Where) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A resource's note: text for everyone, or a mapping language -> text with a ``default``."""
+    value = m["note"]
+    if not isinstance(value, YMap):
+        return _text(m, "note", where), ()
+    for key in value:
+        if key != "default" and not _LANG_RE.match(str(key)):
+            raise where.error(
+                f"note key {key!r} must be 'default' or a language code like 'pl'",
+                value.key_lines[key],
+            )
+    if "default" not in value:
+        raise where.error(
+            "a note given per language needs a 'default' (shown to every other language)",
+            _line(m, "note"),
+        )
+    notes = tuple((str(k), _text(value, str(k), where, what=f"note.{k}")) for k in value)
+    return dict(notes)["default"], tuple(sorted(n for n in notes if n[0] != "default"))
 
 
 def _parse_card(path: Path, display: str, today: dt.date) -> CardDefinition:

@@ -124,6 +124,19 @@ class Resource:
     hours: str | None = None
     note: str | None = None
     languages: tuple[str, ...] = ()
+    #: The note per language (``(("default", ...), ("pl", ...))``) when the file gives a mapping;
+    #: a resolved card carries the reader's one in ``note``.
+    notes: tuple[tuple[str, str], ...] = ()
+    #: For analysts only (why a row is here, what is still unconfirmed): never shown to users.
+    remarks: str | None = None
+
+    def note_for(self, language: str | None) -> str | None:
+        """The note in ``language``, else the default note."""
+        if language is not None:
+            for key, text in self.notes:
+                if key == language:
+                    return text
+        return self.note
 
 
 @dataclass(frozen=True, slots=True)

@@ -242,7 +242,22 @@ RESOURCE_PROPERTIES: dict[str, Schema] = {
     "email": _text("E-mail address."),
     "hours": _text("Opening hours, like 24/7."),
     "languages": {"type": "array", "items": _LANGUAGE, "description": "Languages served."},
-    "note": _text("Anything the caller should know."),
+    "note": {
+        "oneOf": [
+            {"type": "string", "minLength": 1},
+            {
+                "type": "object",
+                "required": ["default"],
+                "additionalProperties": {"type": "string", "minLength": 1},
+                "propertyNames": {"pattern": "^(default|[a-z]{2,3})$"},
+            },
+        ],
+        "description": (
+            "What the reader should know, in the reader's language: text, or a mapping "
+            "language -> text with a default."
+        ),
+    },
+    "remarks": _text("For analysts only (never shown to users): why the row is here, gaps."),
     "source": _text("Where the contact was confirmed (required: resource data must be real)."),
     "verified": {
         "type": "string",
