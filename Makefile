@@ -36,8 +36,8 @@ demo: $(BIN)/.installed
 	@$(BIN)/interventions check 'th1nsp0oo' --explain
 
 lint: $(BIN)/.dev-installed
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: $(BIN)/.dev-installed
 	$(BIN)/mypy

@@ -27,11 +27,13 @@ import regex
 from interventions._function_words import FUNCTION_WORDS
 from interventions._model import Action, CardDefinition, Rule, RuleSet, Status, Term, TermKind
 from interventions._normalize import COLLAPSED, WEAK, collapse, normalize
+from interventions._scripts import is_unspaced_term, unspaced_min
 from interventions._segment import Segmenter
 
 __all__ = [
     "MAX_FUZZY_TOKEN",
     "PREFIX_BUCKET",
+    "UNSPACED_MARK",
     "Entry",
     "Index",
     "Matcher",
@@ -42,16 +44,21 @@ __all__ = [
     "compile_rules",
     "deletions",
     "glued",
+    "inside_runs",
     "literal_pattern",
     "live_terms",
     "paused_gc",
     "token_matcher",
+    "unspaced_tables",
 ]
 
 MAX_FUZZY_TOKEN = 32
 """Tokens longer than this are not fuzzy-matched (fuzzy terms are at most 30 letters)."""
 
 PREFIX_BUCKET = 4
+
+UNSPACED_MARK = "\x03"
+"""Marks, in ``Index.substrings``, a term found inside runs of an unspaced script."""
 
 MIN_GLUED = 6
 """A phrase also matches its words glued into one token (``proanatips``) from this length on."""
@@ -120,8 +127,29 @@ class Index:
     members: dict[str, int | frozenset[int]]
     """Tokens (and squeezed tokens) of phrases other than the indexed one → those phrases."""
     member_prefixes: dict[str, tuple[tuple[str, int | frozenset[int]], ...]]
+    unspaced: dict[str, tuple[int, ...]]
+    """Terms of unspaced scripts looked for inside runs (``inside_runs``), by their text."""
+    unspaced_lengths: tuple[int, ...]
     fuzzy_memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
     """Fuzzy candidates per token key, filled as queries arrive (a pure function's memo)."""
+
+
+def inside_runs(term: Term) -> bool:
+    """Whether a term is looked for inside runs of an unspaced script (Japanese, Chinese, Thai
+    have no spaces between words): a word or substring term written wholly in such a script,
+    long enough (``_scripts.unspaced_min``) not to fire inside ordinary longer words."""
+    if term.kind not in (TermKind.WORD, TermKind.SUBSTRING) or len(term.tokens) != 1:
+        return False
+    token = term.tokens[0]
+    return is_unspaced_term(token) and len(token) >= unspaced_min(token)
+
+
+def unspaced_tables(
+    substrings: dict[str, tuple[int, ...]],
+) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """The unspaced-script terms (by their text) and their lengths, from ``Index.substrings``."""
+    table = {k[1:]: v for k, v in substrings.items() if k.startswith(UNSPACED_MARK)}
+    return table, tuple(sorted({len(k) for k in table}))
 
 
 def token_matcher(token: str, is_prefix: bool) -> Matcher:
@@ -252,6 +280,10 @@ def _compile(ruleset: RuleSet) -> Index:
         if term.kind is TermKind.REGEX:
             regexes.append((tid, regex.compile(term.text, regex.V1)))
             continue
+        if inside_runs(term):
+            substrings[UNSPACED_MARK + term.tokens[0]].append(tid)
+            if term.kind is TermKind.SUBSTRING:
+                continue
         if term.kind is TermKind.SUBSTRING:
             literal = term.tokens[0]
             plain_literals.append(literal)
@@ -310,6 +342,8 @@ def _compile(ruleset: RuleSet) -> Index:
     for group in member_starts.values():
         _finish(group, _id_set)
 
+    frozen_substrings = {k: tuple(v) for k, v in substrings.items()}
+    unspaced, unspaced_lengths = unspaced_tables(frozen_substrings)
     return Index(
         version=ruleset.version,
         rules=tuple(
@@ -325,7 +359,7 @@ def _compile(ruleset: RuleSet) -> Index:
         prefixes={bucket: tuple(group.items()) for bucket, group in prefixes.items()},
         substring_plain=literal_pattern(plain_literals),
         substring_collapsed=literal_pattern(collapsed_literals),
-        substrings={k: tuple(v) for k, v in substrings.items()},
+        substrings=frozen_substrings,
         fuzzy=fuzzy,
         fuzzy_terms=fuzzy_terms,
         fuzzy_max=max((d for _, d in fuzzy_terms.values()), default=0),
@@ -333,6 +367,8 @@ def _compile(ruleset: RuleSet) -> Index:
         segmenter=_segmenter(ruleset, rows),
         members=members,
         member_prefixes={bucket: tuple(group.items()) for bucket, group in member_starts.items()},
+        unspaced=unspaced,
+        unspaced_lengths=unspaced_lengths,
     )
 
 

@@ -1,38 +1,31 @@
-"""Look-alike characters that map to Latin letters, for tokens that mix scripts.
+"""Look-alike characters between Latin and other scripts, for tokens that mix scripts.
 
 Keys are characters *before* case folding, because folding loses the look: Greek capital eta
-``Η`` looks like ``H`` but folds to ``η``, which looks like ``n``. Values are lowercase ASCII.
-The table is a reviewed subset of Unicode's confusables (UTS #39) for the scripts seen in
-evasions: Cyrillic, Greek, Armenian, and enclosed/negative letters that NFKC leaves alone.
+``Η`` looks like ``H`` but folds to ``η``, which looks like ``n``. The tables come from Unicode's
+confusables data (UTS #39), generated into ``_confusables_data.py`` by
+``tools/gen_confusables.py``; ``EVASION_SUPPLEMENT`` adds the look-alikes seen in evasions that
+UTS #39 does not list (small letters whose capitals are confusable, letters with diacritics),
+reviewed by hand. Enclosed and negative letters that NFKC leaves alone are in ``ALWAYS``.
 """
 
 from __future__ import annotations
 
-__all__ = ["ALWAYS", "MIXED_SCRIPT"]
+from interventions._confusables_data import LATIN_TO_CYRILLIC, UTS39_TO_LATIN
 
-_CYRILLIC = {
-    "а": "a", "в": "b", "г": "r", "е": "e", "ё": "e", "з": "3", "и": "u", "й": "u", "к": "k",
-    "м": "m", "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x",
-    "ш": "w", "щ": "w", "ь": "b", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ӏ": "l", "һ": "h",
-    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ү": "y", "ѡ": "w", "ҽ": "e", "ӓ": "a", "ӧ": "o", "ӱ": "y",
-    "А": "a", "В": "b", "Е": "e", "Ё": "e", "З": "3", "К": "k", "М": "m", "Н": "h", "О": "o",
-    "Р": "p", "С": "c", "Т": "t", "У": "y", "Х": "x", "Ѕ": "s", "І": "i", "Ї": "i", "Ј": "j",
-    "Ԛ": "q", "Ԝ": "w", "Һ": "h", "Ү": "y", "Ь": "b", "Ӏ": "l",
+__all__ = ["ALWAYS", "LATIN_TO_CYRILLIC", "MIXED_SCRIPT"]
+
+EVASION_SUPPLEMENT: dict[str, str] = {
+    "в": "b", "ё": "e", "з": "3", "и": "u", "й": "u", "к": "k", "м": "m", "н": "h", "п": "n",
+    "т": "t", "ш": "w", "щ": "w", "ь": "b", "ї": "i", "ӓ": "a", "ӧ": "o", "ӱ": "y", "Ё": "e",
+    "З": "3", "Ї": "i", "Ԛ": "q", "Һ": "h", "ӏ": "l", "І": "i",
+    "β": "b", "ε": "e", "η": "n", "κ": "k", "ς": "s", "τ": "t", "χ": "x", "ω": "w", "μ": "u",
+    "ί": "i", "ό": "o", "ύ": "u", "έ": "e", "ά": "a", "Ι": "i",
 }  # fmt: skip
+"""Reviewed look-alikes outside UTS #39 (which maps, for example, only capital К to K)."""
 
-_GREEK = {
-    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-    "ρ": "p", "σ": "o", "ς": "s", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "μ": "u", "ϲ": "c",
-    "ϳ": "j", "ί": "i", "ό": "o", "ύ": "u", "έ": "e", "ά": "a",
-    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
-    "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x", "Ϲ": "c", "Ϝ": "f",
-}  # fmt: skip
-
-_ARMENIAN = {"օ": "o", "ս": "u", "ց": "g", "հ": "h", "ո": "n", "զ": "q", "ա": "w"}
-
-MIXED_SCRIPT: dict[str, str] = {**_CYRILLIC, **_GREEK, **_ARMENIAN}
-"""Letters of other scripts, mapped only inside a token that also has Latin letters (or whose
-letters are all look-alikes), so that real Greek or Russian words are transliterated instead."""
+MIXED_SCRIPT: dict[str, str] = {**UTS39_TO_LATIN, **EVASION_SUPPLEMENT}
+"""Letters of other scripts that look like a Latin letter: mapped inside a token that is mostly
+Latin; a token written wholly in them also gets a Latin reading (``_normalize.token_keys``)."""
 
 
 def _enclosed() -> dict[str, str]:

@@ -20,7 +20,17 @@ from typing import Any
 
 import regex
 
-from interventions._compile import Entry, Index, Matcher, Phrase, RuleInfo, Slot, literal_pattern
+from interventions._compile import (
+    UNSPACED_MARK,
+    Entry,
+    Index,
+    Matcher,
+    Phrase,
+    RuleInfo,
+    Slot,
+    literal_pattern,
+    unspaced_tables,
+)
 from interventions._model import Action, CardDefinition, TermKind
 from interventions._normalize import COLLAPSED
 from interventions._segment import Segmenter
@@ -356,8 +366,9 @@ def _index_from_data(
     segmenter = _decode(doc.get("segmenter"), "index.segmenter", [])
     if not isinstance(segmenter, Segmenter):
         raise FlatIndexError("index.segmenter: expected a segmenter")
-    plain = [k for k in substrings if not k.startswith(COLLAPSED)]
+    plain = [k for k in substrings if not k.startswith((COLLAPSED, UNSPACED_MARK))]
     collapsed = [k[1:] for k in substrings if k.startswith(COLLAPSED)]
+    unspaced, unspaced_lengths = unspaced_tables(substrings)
     return Index(
         version=version,
         rules=rules,
@@ -378,4 +389,6 @@ def _index_from_data(
         segmenter=segmenter,
         members=members,
         member_prefixes=member_prefixes,
+        unspaced=unspaced,
+        unspaced_lengths=unspaced_lengths,
     )

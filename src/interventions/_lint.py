@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import fnmatch
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interventions._cards import language_of, locale_chain
-from interventions._compile import live_terms
+from interventions._compile import inside_runs, live_terms
 from interventions._engine import Engine
 from interventions._errors import InterventionsError, RuleFileError
 from interventions._loader import (
@@ -32,6 +33,7 @@ from interventions._match import find_hits
 from interventions._model import Action, CardDefinition, Rule, RuleSet, Term, TermKind
 from interventions._normalize import LEET, normalize
 from interventions._regex_risk import regex_risks
+from interventions._scripts import is_unspaced_term, script_of, unspaced_min
 from interventions._yaml import YList, YMap, read_yaml
 
 __all__ = [
@@ -89,8 +91,10 @@ CODES: dict[str, str] = {
     "COMMON_WORD": "a term that matches common words of the benign vocabulary",
     "SUBSTRING_NOT_DISTINCTIVE": "a substring term that hits unrelated common words",
     "NO_NEGATIVE_EXAMPLES": "a rule without no_match examples",
+    "SHORT_UNSPACED_TERM": "a Japanese/Chinese/Thai term too short to be found inside longer runs",
     "CARD_LOCALE_MISSING": "a card without text/resources for a language or region a rule needs",
     "STALE_VERIFIED": "a resource whose verified date is older than the limit (365 days)",
+    "SUPERSEDED_NUMBER": "a card shows a number listed in quality/superseded_numbers.yaml",
     "REDOS": "a regex at risk of catastrophic backtracking",
     "REGEX_NEVER_MATCHES": "a regex atom that cannot match normalized text (lower-case ASCII)",
     "NO_VOCABULARY": "the common-word sweep did not run (wordfreq missing, no --vocab)",
@@ -412,6 +416,7 @@ def run_lint(
         findings += _example_findings(ruleset)
         findings += _regex_findings(ruleset)
         findings += _card_findings(ruleset, config.stale_after_days, today)
+        findings += _superseded_findings(root, ruleset)
         words = _vocabulary(vocab, ruleset, findings)
         if words:
             findings += _sweep(ruleset, engine, words)
@@ -612,6 +617,22 @@ def _term_findings(ruleset: RuleSet, engine: Engine) -> list[Finding]:
                             f"this rule ({rule.action.value}) never decides it",
                         )
                     )
+            if (
+                term.kind is TermKind.WORD
+                and len(term.tokens) == 1
+                and is_unspaced_term(term.tokens[0])
+                and not inside_runs(term)
+            ):
+                findings.append(
+                    finding(
+                        Severity.WARNING,
+                        "SHORT_UNSPACED_TERM",
+                        f"term '{term.text}' is shorter than {unspaced_min(term.tokens[0])} "
+                        "characters, so it matches only a whole run of its script (as a query "
+                        "or between spaces and punctuation), never inside longer text: "
+                        "write the longer words it occurs in",
+                    )
+                )
             noise = _noise(term, rule)
             if noise:
                 reasons, clean = noise
@@ -686,9 +707,7 @@ def _noise(term: Term, rule: Rule) -> tuple[list[str], str] | None:
     return reasons, " ".join(tokens)
 
 
-def _script(c: str) -> str:
-    name = unicodedata.name(c, "")
-    return name.split(" ", 1)[0] if name else ""
+_script = script_of
 
 
 # -- examples -----------------------------------------------------------------------------------
@@ -819,6 +838,76 @@ def _card_findings(ruleset: RuleSet, stale_days: int, today: dt.date) -> list[Fi
         if doc is None:
             continue
         findings += _stale(ruleset.cards[card_id], doc, stale_days, today)
+    return findings
+
+
+SUPERSEDED_FILE = Path("quality") / "superseded_numbers.yaml"
+_NUMBER_RE = re.compile(r"\+?\d[\d\s\-./()]{2,}\d")
+
+
+def _digits(text: str) -> set[str]:
+    """The phone numbers in a text, as digits only (``0800 111 0 111`` -> ``08001110111``)."""
+    return {re.sub(r"\D", "", m.group()) for m in _NUMBER_RE.finditer(text)}
+
+
+def _superseded_findings(root: Path, ruleset: RuleSet) -> list[Finding]:
+    """Numbers known to be closed or replaced (NEDA's helpline, Korea's 1393 ...) must never be
+    shown: every phone, SMS and note on every card is compared with the list, digits only."""
+    path = root / SUPERSEDED_FILE
+    if not path.is_file():
+        return []
+    display = str(path)
+    try:
+        doc = read_yaml(path, display)
+    except RuleFileError as exc:
+        return [Finding(Severity.ERROR, display, exc.line, None, "SUPERSEDED_NUMBER", exc.reason)]
+    entries = doc.get("numbers") if isinstance(doc, YMap) else None
+    if not isinstance(entries, YList):
+        return [
+            Finding(
+                Severity.ERROR, display, 1, None, "SUPERSEDED_NUMBER", "expected a 'numbers' list"
+            )
+        ]
+    known: dict[str, tuple[str, str]] = {}
+    for item, line in zip(entries, entries.item_lines, strict=True):
+        number = item.get("number") if isinstance(item, YMap) else None
+        if not isinstance(number, str) or not re.sub(r"\D", "", number):
+            return [
+                Finding(
+                    Severity.ERROR,
+                    display,
+                    line,
+                    None,
+                    "SUPERSEDED_NUMBER",
+                    "every entry needs a 'number' written as text (in quotes)",
+                )
+            ]
+        replacement = item.get("replacement")
+        known[re.sub(r"\D", "", number)] = (
+            number,
+            replacement if isinstance(replacement, str) else "see the list",
+        )
+    findings: list[Finding] = []
+    for card in ruleset.cards.values():
+        for key, resources in card.resources.items():
+            for r in resources:
+                notes = [r.note or "", *(n for _, n in r.notes)]
+                fields = {re.sub(r"\D", "", f) for f in (r.phone, r.sms) if f}
+                for digits in fields.union(*(_digits(t) for t in notes)):
+                    if digits in known:
+                        number, replacement = known[digits]
+                        findings.append(
+                            Finding(
+                                Severity.ERROR,
+                                card.path,
+                                card.line or None,
+                                None,
+                                "SUPERSEDED_NUMBER",
+                                f"resource {r.name!r} ({key}) shows {number}, which is superseded "
+                                f"({SUPERSEDED_FILE}): {replacement}",
+                                card_id=card.id,
+                            )
+                        )
     return findings
 
 

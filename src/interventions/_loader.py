@@ -31,6 +31,7 @@ from interventions._model import (
     TermKind,
 )
 from interventions._normalize import collapse, normalize
+from interventions._scripts import is_dense, is_unspaced_term, unspaced_min
 from interventions._yaml import MAX_FILE_BYTES, YList, YMap, read_yaml
 
 __all__ = ["load_rules", "parse_locale_key", "rule_files"]
@@ -71,6 +72,9 @@ UNLESS_SCOPES = ("query", "overlap")
 
 MIN_PREFIX = 4
 MIN_SUBSTRING = 5
+MIN_DENSE_PREFIX = 2
+"""Prefixes in Hangul, Han or kana, where one character is a syllable or a word."""
+MIN_DENSE_SUBSTRING = 3
 FUZZY_MIN_LENGTH = {1: 5, 2: 8}
 
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")
@@ -253,6 +257,15 @@ def _parse_term(item: Any, line: int, where: _Where) -> Term:
     if kind is TermKind.PREFIX and len(tokens) > 1:
         kind = TermKind.PHRASE
     for tok, is_prefix in zip(tokens, prefix, strict=True):
+        if is_prefix and is_dense(tok):
+            # a Hangul syllable or a Han character carries what three or four letters do
+            if len(tok) < MIN_DENSE_PREFIX:
+                raise where.error(
+                    f"prefix {tok!r} in {text!r} is shorter than {MIN_DENSE_PREFIX} characters "
+                    "and would match too many words",
+                    line,
+                )
+            continue
         if is_prefix and len(collapse(tok)) < MIN_PREFIX - 1:
             raise where.error(
                 f"prefix {tok!r} in {text!r} collapses to {collapse(tok)!r}, which would match "
@@ -265,12 +278,21 @@ def _parse_term(item: Any, line: int, where: _Where) -> Term:
                 "match too many words",
                 line,
             )
-    if kind is TermKind.SUBSTRING and len(tokens[0]) < MIN_SUBSTRING:
-        raise where.error(
-            f"substring term {text!r} is shorter than {MIN_SUBSTRING} letters and would hit "
-            "ordinary words",
-            line,
+    if kind is TermKind.SUBSTRING:
+        least = (
+            unspaced_min(tokens[0])
+            if is_unspaced_term(tokens[0])
+            else MIN_DENSE_SUBSTRING
+            if is_dense(tokens[0])
+            else MIN_SUBSTRING
         )
+        if len(tokens[0]) < least:
+            raise where.error(
+                f"substring term {text!r} is shorter than {least} "
+                f"{'letters' if tokens[0].isascii() else 'characters'} and would hit "
+                "ordinary words",
+                line,
+            )
     if fuzzy and len(tokens[0]) < FUZZY_MIN_LENGTH[fuzzy]:
         raise where.error(
             f"fuzzy: {fuzzy} needs a term of at least {FUZZY_MIN_LENGTH[fuzzy]} letters; "
@@ -535,7 +557,7 @@ def _parse_card(path: Path, display: str, today: dt.date) -> CardDefinition:
 
 
 # Sub-folders of a rules folder that hold other things than rule files.
-RESERVED_FOLDERS = frozenset({"cards", "vocabulary", "quality"})
+RESERVED_FOLDERS = frozenset({"cards", "vocabulary", "quality", "lint"})
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -546,7 +568,7 @@ def rule_files(root: Path) -> list[Path]:
     """The rule files of a rules folder: ``*.yaml`` at the top and in every sub-folder.
 
     A language pack is a sub-folder (``rules/es/*.yaml``), so that one reviewer reads one
-    language in one place; ``cards/``, ``vocabulary/`` and ``quality/`` hold other data.
+    language in one place; ``cards/``, ``vocabulary/``, ``quality/`` and ``lint/`` hold other data.
     Hidden folders (``.git``) are skipped. Sorted by path, so the load order is stable.
     """
     out = _yaml_files(root)

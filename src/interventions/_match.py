@@ -20,6 +20,7 @@ from interventions._compile import (
     Slot,
     deletions,
 )
+from interventions._model import TermKind
 from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse
 
 __all__ = [
@@ -154,6 +155,8 @@ def find_hits(index: Index, norm: Normalized) -> list[Hit]:
                 _fuzzy(index, tok, hits)
             if sub_plain is not None or sub_collapsed is not None:
                 _substrings(index, tok, hits)
+            if index.unspaced_lengths and not tok.text.isascii():
+                _unspaced(index, tok, hits)
     if index.regexes:
         _regexes(index, norm, hits)
     return hits
@@ -222,6 +225,34 @@ def _substrings(index: Index, tok: Token, hits: list[Hit]) -> None:
         for m in pattern.finditer(body, overlapped=True):
             for tid in index.substrings.get(mark + m.group(), ()):
                 hits.append((tid, tok.start, tok.end))
+
+
+def _unspaced(index: Index, tok: Token, hits: list[Hit]) -> None:
+    """Terms of unspaced scripts inside the token's run (``_compile.inside_runs``). A word term
+    that is the whole token is the word index's hit already. The span is the term's own when
+    the token kept its length through normalization, else the token's."""
+    table = index.unspaced
+    lengths = index.unspaced_lengths
+    exact = tok.end - tok.start == len(tok.text)
+    for key in tok.keys:
+        if key[:1] in _MARKS:
+            continue
+        n = len(key)
+        for i in range(n):
+            for size in lengths:
+                if i + size > n:
+                    break
+                ids = table.get(key[i : i + size])
+                if ids is None:
+                    continue
+                whole = size == n
+                for tid in ids:
+                    if whole and index.term_kind[tid] is TermKind.WORD:
+                        continue
+                    if exact and key == tok.text:
+                        hits.append((tid, tok.start + i, tok.start + i + size))
+                    else:
+                        hits.append((tid, tok.start, tok.end))
 
 
 def regex_text(norm: Normalized) -> tuple[str, list[int]]:

@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+import regex
 from unidecode import unidecode
 
-from interventions._confusables import ALWAYS, MIXED_SCRIPT
+from interventions._confusables import ALWAYS, LATIN_TO_CYRILLIC, MIXED_SCRIPT
+from interventions._scripts import fold_native, native_readings, script_of
 
 __all__ = [
     "COLLAPSED",
@@ -79,6 +81,21 @@ MAX_NUMBER_LETTERS = 2
 _EDGE = "@$!|"
 _DIGITS = "0123456789"
 _TOKEN_RE = re.compile(r"[a-z0-9@$!|]+")
+_KNOWN = (
+    r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Hangul}\p{Devanagari}\p{Bengali}\p{Tamil}"
+    r"\p{Arabic}\p{Hebrew}\p{Cyrillic}\p{Greek}\p{Armenian}\p{Georgian}"
+)
+# After folding, Latin is ASCII; every other script is a token of its own, one run per script
+# (Japanese mixes Han and kana in one word, so they form one run).
+_SCRIPT_TOKEN_RE = regex.compile(
+    r"[a-z0-9@$!|]+"
+    r"|[\p{Han}\p{Hiragana}\p{Katakana}\u30fc\u3005\u3006]+"
+    r"|\p{Thai}+|\p{Hangul}+|\p{Devanagari}+|\p{Bengali}+|\p{Tamil}+"
+    r"|[\p{Arabic}&&[\p{L}\p{M}]]+|[\p{Hebrew}&&[\p{L}\p{M}]]+"
+    r"|\p{Cyrillic}+|\p{Greek}+|\p{Armenian}+|\p{Georgian}+"
+    r"|[[\p{L}\p{M}]--[\x00-\x7f" + _KNOWN + "]]+",
+    regex.V1,
+)
 _RUN_RE = re.compile(r"(.)\1+")
 _RUN3_RE = re.compile(r"(.)\1\1")
 _RUN3PLUS_RE = re.compile(r"([a-z])\1\1+")
@@ -150,21 +167,27 @@ def _is_ignorable(c: str) -> bool:
     )
 
 
-@lru_cache(maxsize=1 << 14)
-def _script(c: str) -> str:
-    if c < "\x80":
-        return "LATIN" if c.isalpha() else ""
-    if not c.isalpha():
-        return ""
-    name = unicodedata.name(c, "")
-    return name.split(" ", 1)[0] if name else ""
+_script = script_of
+
+_APOSTROPHES = frozenset("\u02bc\u02bb\u2019\u2018")
+"""Apostrophes written as letters or quotes (Ukrainian б\u02bcє, м\u2019ясо) read as ``'``."""
 
 
 @lru_cache(maxsize=1 << 14)
 def _fold_char(c: str) -> str:
-    """Step 4 for one character: case folding, then transliteration to ASCII."""
+    """Step 4 for one character: case folding, then Latin transliterated to ASCII and every
+    other script folded in its own way (``_scripts.fold_native``); digits of any script become
+    ASCII digits."""
     if c < "\x80":
         return c.lower()
+    if c in _APOSTROPHES:
+        return "'"
+    category = unicodedata.category(c)
+    if category == "Nd":
+        return str(unicodedata.digit(c, 0))
+    script = script_of(c)
+    if script and script != "LATIN":
+        return fold_native(c, script)
     folded = c.casefold()
     if folded.isascii():
         return folded
@@ -178,16 +201,48 @@ def _is_word_char(c: str) -> bool:
 Chars = list[tuple[str, int]]
 
 
+def _joins_previous(c: str, prev: str) -> bool:
+    """Whether ``c`` composes with what precedes it: a combining mark, or a Hangul jamo after
+    a jamo or syllable (text typed or stored decomposed)."""
+    if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Mc", "Me"):
+        return True
+    if c in "\uff9e\uff9f":  # half-width (semi-)voiced sound marks: ﾌﾟ is プ
+        return True
+    leading = "\u1100" <= c <= "\u115f" or "\ua960" <= c <= "\ua97f"  # starts a syllable
+    return not leading and _is_jamo(c) and (_is_jamo(prev) or "\uac00" <= prev <= "\ud7a3")
+
+
+def _is_jamo(c: str) -> bool:
+    return (
+        "\u1100" <= c <= "\u11ff"
+        or "\u3131" <= c <= "\u318e"
+        or "\ua960" <= c <= "\ua97f"
+        or "\ud7b0" <= c <= "\ud7ff"
+    )
+
+
 def _step_nfkc(q: str) -> Chars:
-    """NFKC per character, keeping where each output character came from."""
+    """NFKC per cluster (a character with the marks or jamo that compose with it), keeping
+    where each output character came from: a cluster's output points at its first character."""
     out: Chars = []
-    for i, ch in enumerate(q):
-        if ch < "\x80":
+    n = len(q)
+    i = 0
+    while i < n:
+        ch = q[i]
+        j = i + 1
+        if ch >= "\x80" or (j < n and q[j] >= "\x80"):
+            while j < n and q[j] >= "\x80" and _joins_previous(q[j], q[j - 1]):
+                j += 1
+        if j == i + 1 and ch < "\x80":
             out.append((ch, i))
-            continue
-        nf = unicodedata.normalize("NFKC", ch)
-        for c in nf:
-            out.append((ALWAYS.get(c, c), i))
+        else:
+            nf = unicodedata.normalize("NFKC", q[i:j])
+            k = len(nf)
+            for m, c in enumerate(nf):
+                # the outputs spread over the cluster (a span that ends in it is moved to its
+                # end by _cluster_end)
+                out.append((ALWAYS.get(c, c), i + m * (j - i) // k))
+        i = j
     return out
 
 
@@ -205,8 +260,13 @@ def _step_ignorables(chars: Chars) -> Chars:
     return out
 
 
+_LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN"})
+
+
 def _step_confusables(chars: Chars) -> Chars:
-    """Map look-alikes inside tokens that mix Latin with another script."""
+    """Map look-alikes inside words that mix Latin, Cyrillic, Greek and Armenian letters: to
+    Latin (``thinѕро``, ``αոоrехια``) or, for a Cyrillic word with Latin look-alikes, to
+    Cyrillic (``прoана``)."""
     out = list(chars)
     n = len(out)
     k = 0
@@ -221,17 +281,46 @@ def _step_confusables(chars: Chars) -> Chars:
             if s:
                 scripts.add(s)
             j += 1
-        if scripts and scripts != {"LATIN"}:
-            letters = [c for c, _ in out[k:j] if c.isalpha()]
-            mixed = "LATIN" in scripts
-            all_lookalike = all(c in MIXED_SCRIPT for c in letters)
-            if mixed or all_lookalike:
+        scripts.discard("INHERITED")
+        leet = sum(1 for c, _ in out[k:j] if c < "\x80" and not c.isalpha())
+        if leet:
+            scripts.add("LATIN")  # digits and symbols in a word are leetspeak, a Latin habit
+        if j - k == 1 and out[k][0] in MIXED_SCRIPT:
+            # a letter standing alone is read with its neighbours (p.r.о.а.n.a), where
+            # look-alikes mean Latin
+            out[k] = (MIXED_SCRIPT[out[k][0]], out[k][1])
+        elif len(scripts) > 1 and len(scripts & _LOOKALIKE_SCRIPTS) > 1:
+            latin_letters = [c for c, _ in out[k:j] if _script(c) == "LATIN"]
+            other_letters = [c for c, _ in out[k:j] if _script(c) not in ("LATIN", "", "INHERITED")]
+            # which script the word is in: the one whose look-alikes explain the other letters;
+            # when both can, the one with more letters
+            cyrillic = scripts <= {"LATIN", "CYRILLIC"} and all(
+                c in LATIN_TO_CYRILLIC for c in latin_letters
+            )
+            latin = all(c in MIXED_SCRIPT for c in other_letters)
+            if cyrillic and (not latin or len(latin_letters) + leet < len(other_letters)):
+                # a Cyrillic word with Latin look-alikes: прoана
                 for m in range(k, j):
                     c, i = out[m]
-                    if _script(c) not in ("LATIN", "") and c in MIXED_SCRIPT:
-                        out[m] = (MIXED_SCRIPT[c], i)
+                    if c in LATIN_TO_CYRILLIC:
+                        out[m] = (LATIN_TO_CYRILLIC[c], i)
+            elif latin or len(latin_letters) + leet >= len(other_letters):
+                # a Latin word with look-alikes of other scripts: thinѕро, ΗΕLLΟ; what does not
+                # look Latin is transliterated, so the word stays one token (ПPOAHA)
+                for m in range(k, j):
+                    c, i = out[m]
+                    if _script(c) not in ("LATIN", "", "INHERITED"):
+                        out[m] = (MIXED_SCRIPT.get(c) or _latin_of(c), i)
         k = j
     return out
+
+
+@lru_cache(maxsize=1 << 12)
+def _latin_of(c: str) -> str:
+    """A letter of another script inside a Latin word, as ASCII (one character, so the offset
+    map stays one to one here); ``?`` when it has no transliteration."""
+    latin = str(unidecode(c)).lower()
+    return latin[:1] if latin[:1].isalpha() else "?"
 
 
 def _step_fold(chars: Chars) -> Chars:
@@ -322,6 +411,8 @@ def token_keys(tok: str) -> tuple[str, ...]:
     plain key with only those runs undone (``skinnyotkkk`` → ``skinnyotk``), so that a typo in
     a stretched word is still one edit from a term with a double letter.
     """
+    if not tok.isascii():
+        return _native_keys(tok)
     forms = _forms(tok)
     keys = dict.fromkeys(forms)
     for f in forms:
@@ -336,6 +427,22 @@ def token_keys(tok: str) -> tuple[str, ...]:
                 destretched = _RUN3PLUS_RE.sub(r"\1", f)
                 if destretched != c:
                     keys[destretched] = None
+    return tuple(keys)
+
+
+def _native_keys(tok: str) -> tuple[str, ...]:
+    """Keys of a token in a non-Latin script: as written, its readings without a particle or
+    article (``_scripts.native_readings``), the collapsed form of stretched letters, and, for a
+    word written wholly in letters that look Latin (``ѕеху``), the Latin reading's keys."""
+    script = script_of(tok[0])
+    keys: dict[str, None] = dict.fromkeys((tok, *native_readings(tok, script)))
+    for f in list(keys):
+        c = collapse(f)
+        if c != f and _RUN3_RE.search(f):
+            keys[COLLAPSED + c] = None
+    if all(c in MIXED_SCRIPT for c in tok):
+        latin = "".join(MIXED_SCRIPT[c] for c in tok)
+        keys.update(dict.fromkeys(token_keys(latin)))
     return tuple(keys)
 
 
@@ -513,13 +620,13 @@ def normalize(query: str, *, trace: list[Step] | None = None) -> Normalized:
 
     spans: list[tuple[int, int]] = []
     tokens: list[Token] = []
-    for m in _TOKEN_RE.finditer(text):
+    for m in (_TOKEN_RE if text.isascii() else _SCRIPT_TOKEN_RE).finditer(text):
         a, b = m.span()
         tok = m.group()
         if origin is None:
             start, end = a, b
         else:
-            start, end = origin[a], origin[b - 1] + 1
+            start, end = origin[a], _cluster_end(query, origin[b - 1] + 1)
         spans.append((a, b))
         hashtag = a > 0 and text[a - 1] == "#"
         tokens.append(Token(tok, start, end, token_keys(tok), hashtag=hashtag))
@@ -533,6 +640,15 @@ def normalize(query: str, *, trace: list[Step] | None = None) -> Normalized:
             if camel:
                 sequences.append(camel)
     return Normalized(query, text, tuple(sequences), truncated, origin)
+
+
+def _cluster_end(query: str, end: int) -> int:
+    """``end`` moved past the marks and jamo that compose with the character before it, so
+    that a span never ends inside a cluster (decomposed accents, Hangul typed as jamo)."""
+    n = len(query)
+    while end < n and query[end] >= "\x80" and _joins_previous(query[end], query[end - 1]):
+        end += 1
+    return end
 
 
 def _has_upper(query: str, tok: Token) -> bool:

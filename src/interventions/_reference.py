@@ -19,7 +19,8 @@ from interventions._compile import (
 )
 from interventions._match import REGEX_TIMEOUT, Hit, fuzzy_key, matcher_accepts
 from interventions._model import RuleSet, TermKind
-from interventions._normalize import COLLAPSED, Normalized, Token, collapse
+from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse
+from interventions._scripts import script_of
 
 __all__ = ["reference_hits"]
 
@@ -35,6 +36,32 @@ def _word_matchers(rows: list[TermRow]) -> list[Matcher]:
             whole = glued(t)
             if whole is not None and not whole[1]:
                 out.append(token_matcher(*whole))
+    return out
+
+
+def _in_runs(token: str) -> bool:
+    """A term token written only in Han, kana or Thai, long enough to be found inside runs:
+    two characters with a Han one, else three."""
+    scripts = {script_of(c) for c in token} - {""}
+    if not scripts or not scripts <= {"HAN", "KANA", "THAI"}:
+        return False
+    return len(token) >= (2 if "HAN" in scripts else 3)
+
+
+def _run_hits(tid: int, needle: str, tok: Token, whole_too: bool) -> list[Hit]:
+    out: list[Hit] = []
+    for key in tok.keys:
+        if key.startswith((COLLAPSED, WEAK)) or key.isascii():
+            continue
+        for i in range(len(key) - len(needle) + 1):
+            if key[i : i + len(needle)] != needle:
+                continue
+            if len(needle) == len(key) and not whole_too:
+                continue
+            if key == tok.text and tok.end - tok.start == len(tok.text):
+                out.append((tid, tok.start + i, tok.start + i + len(needle)))
+            else:
+                out.append((tid, tok.start, tok.end))
     return out
 
 
@@ -72,8 +99,17 @@ def reference_hits(ruleset: RuleSet, norm: Normalized) -> list[Hit]:
             except TimeoutError:
                 pass
             continue
+        runs = term.kind in (TermKind.WORD, TermKind.SUBSTRING) and _in_runs(term.tokens[0])
         for seq in norm.sequences:
             for j, tok in enumerate(seq):
+                if runs:
+                    # Japanese, Chinese, Thai: inside a run of the script (a substring term as
+                    # the whole token too; a word term as the whole token is matched below)
+                    hits.extend(
+                        _run_hits(tid, term.tokens[0], tok, term.kind is TermKind.SUBSTRING)
+                    )
+                    if term.kind is TermKind.SUBSTRING:
+                        continue
                 if term.kind is TermKind.SUBSTRING:
                     literal = term.tokens[0]
                     for key in tok.keys:

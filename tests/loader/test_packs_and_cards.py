@@ -139,3 +139,18 @@ def test_a_note_mapping_needs_a_default(tmp_path: Path) -> None:
         load_rules(root)
     assert "default" in info.value.reason
     assert info.value.line == 11
+
+
+def test_lint_refuses_a_superseded_number_on_a_card(tmp_path: Path) -> None:
+    from interventions._lint import lint_rules
+
+    root = copy_rules(tmp_path)
+    (root / "quality").mkdir(exist_ok=True)
+    (root / "quality" / "superseded_numbers.yaml").write_text(
+        'numbers:\n  - {number: "000-000 000", replacement: "the new line", source: test}\n',
+        encoding="utf-8",
+    )
+    findings = [f for f in lint_rules(root, vocab=[]) if f.code == "SUPERSEDED_NUMBER"]
+    # the PL "000 000 000" and SE "000-00 00 00" test lines: compared digits only
+    assert sorted(f.message.split("(")[1][:2] for f in findings) == ["PL", "SE"]
+    assert all(f.card_id == "support" and "the new line" in f.message for f in findings)
