@@ -122,7 +122,25 @@ class ArtifactHeader(TypedDict):
 # -- writing -------------------------------------------------------------------------------------
 
 
-_TermCore = tuple[str, str, tuple[str, ...], tuple[bool, ...], int]
+_TermCore = tuple[str, str, tuple[str, ...], tuple[bool, ...], int, Any]
+"""(kind, text, tokens, prefix flags, fuzzy, near data or None)."""
+
+
+def _near_data(t: Term) -> Any:
+    """A near term's window, order and groups (each alternative with its line), hashable."""
+    if t.kind is not TermKind.NEAR:
+        return None
+    return (
+        t.window,
+        t.ordered,
+        tuple(
+            tuple(
+                (a.kind.value, a.text, a.tokens, tuple(int(p) for p in a.prefix_tokens), a.line)
+                for a in group
+            )
+            for group in t.groups
+        ),
+    )
 
 
 class _TermTable:
@@ -133,15 +151,27 @@ class _TermTable:
         self.index: dict[_TermCore, int] = {}
 
     def ref(self, t: Term) -> list[int]:
-        core = (t.kind.value, t.text, t.tokens, t.prefix_tokens, t.fuzzy)
+        core = (t.kind.value, t.text, t.tokens, t.prefix_tokens, t.fuzzy, _near_data(t))
         i = self.index.setdefault(core, len(self.index))
         return [i, t.line]
 
     def data(self) -> list[list[Any]]:
-        return [
-            [k, text, list(toks), [int(p) for p in pre], fz]
-            for k, text, toks, pre, fz in self.index
-        ]
+        out: list[list[Any]] = []
+        for k, text, toks, pre, fz, near in self.index:
+            item: list[Any] = [k, text, list(toks), [int(p) for p in pre], fz]
+            if near is not None:
+                window, ordered, groups = near
+                item.append(
+                    {
+                        "window": window,
+                        "ordered": ordered,
+                        "groups": [
+                            [[a[0], a[1], list(a[2]), list(a[3]), a[4]] for a in g] for g in groups
+                        ],
+                    }
+                )
+            out.append(item)
+        return out
 
 
 def _example_data(e: Example) -> list[Any]:
@@ -485,13 +515,38 @@ def _enum(factory: Callable[[str], _T], value: str, where: str) -> _T:
         raise _MalformedError(f"{where}: unknown value {value!r}") from None
 
 
-_DecodedCore = tuple[TermKind, str, tuple[str, ...], tuple[bool, ...], int]
+_DecodedCore = tuple[TermKind, str, tuple[str, ...], tuple[bool, ...], int, Any]
+
+
+def _decode_near(value: Any, where: str) -> tuple[int, bool, tuple[tuple[Term, ...], ...]]:
+    if not isinstance(value, dict) or set(value) != {"window", "ordered", "groups"}:
+        raise _MalformedError(f"{where}: a near term needs window, ordered and groups")
+    window, ordered, groups = value["window"], value["ordered"], value["groups"]
+    if type(window) is not int or not isinstance(ordered, bool) or not isinstance(groups, list):
+        raise _MalformedError(f"{where}: near window is an integer, ordered a boolean")
+    out: list[tuple[Term, ...]] = []
+    for g, group in enumerate(groups):
+        if not isinstance(group, list) or not group:
+            raise _MalformedError(f"{where}.groups[{g}]: expected a list of terms")
+        alts = []
+        for a, alt in enumerate(group):
+            if not isinstance(alt, list) or len(alt) != 5 or type(alt[4]) is not int:
+                raise _MalformedError(f"{where}.groups[{g}][{a}]: expected a term with its line")
+            kind, text, tokens, prefix, _, _ = _decode_term_core([*alt[:4], 0], where)
+            if kind not in (TermKind.WORD, TermKind.PHRASE, TermKind.PREFIX) or not tokens:
+                raise _MalformedError(f"{where}.groups[{g}][{a}]: a word, phrase or prefix")
+            alts.append(Term(kind, text, tokens, prefix, 0, alt[4]))
+        out.append(tuple(alts))
+    if len(out) < 2:
+        raise _MalformedError(f"{where}: a near term has at least two groups")
+    return window, ordered, tuple(out)
 
 
 def _decode_term_core(item: Any, where: str) -> _DecodedCore:
-    if not isinstance(item, list) or len(item) != 5:
+    if not isinstance(item, list) or len(item) not in (5, 6):
         raise _MalformedError(f"{where}: expected [kind, text, tokens, prefix, fuzzy]")
-    kind, text, tokens, prefix, fuzzy = item
+    near = _decode_near(item[5], where) if len(item) == 6 else None
+    kind, text, tokens, prefix, fuzzy = item[:5]
     if not isinstance(kind, str) or not isinstance(text, str):
         raise _MalformedError(f"{where}: kind and text must be strings")
     if not isinstance(prefix, list) or not all(p in (0, 1) for p in prefix):
@@ -501,7 +556,10 @@ def _decode_term_core(item: Any, where: str) -> _DecodedCore:
         raise _MalformedError(f"{where}: {len(toks)} tokens but {len(prefix)} prefix flags")
     if type(fuzzy) is not int:
         raise _MalformedError(f"{where}: fuzzy must be an integer")
-    return (_enum(TermKind, kind, where), text, toks, tuple(bool(p) for p in prefix), fuzzy)
+    decoded = _enum(TermKind, kind, where)
+    if (decoded is TermKind.NEAR) != (near is not None):
+        raise _MalformedError(f"{where}: near data belongs to near terms only")
+    return (decoded, text, toks, tuple(bool(p) for p in prefix), fuzzy, near)
 
 
 def _decode_terms(items: list[Any], table: list[_DecodedCore], where: str) -> tuple[Term, ...]:
@@ -515,8 +573,12 @@ def _decode_terms(items: list[Any], table: list[_DecodedCore], where: str) -> tu
             or not 0 <= item[0] < len(table)
         ):
             raise _MalformedError(f"{where}[{i}]: expected [term index, line]")
-        kind, text, tokens, prefix, fuzzy = table[item[0]]
-        out.append(Term(kind, text, tokens, prefix, fuzzy, item[1]))
+        kind, text, tokens, prefix, fuzzy, near = table[item[0]]
+        if near is None:
+            out.append(Term(kind, text, tokens, prefix, fuzzy, item[1]))
+        else:
+            window, ordered, groups = near
+            out.append(Term(kind, text, tokens, prefix, fuzzy, item[1], groups, window, ordered))
     return tuple(out)
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "Entry",
     "Index",
     "Matcher",
+    "NearSpec",
     "Phrase",
     "RuleInfo",
     "Slot",
@@ -47,6 +48,8 @@ __all__ = [
     "inside_runs",
     "literal_pattern",
     "live_terms",
+    "near_anchor",
+    "near_anchor_problem",
     "paused_gc",
     "token_matcher",
     "unspaced_tables",
@@ -59,6 +62,9 @@ PREFIX_BUCKET = 4
 
 UNSPACED_MARK = "\x03"
 """Marks, in ``Index.substrings``, a term found inside runs of an unspaced script."""
+
+SHORT_EXCEPTION_PIECE = 3
+"""Exception (``unless``) words this short are not pieces of a split hashtag."""
 
 MIN_GLUED = 6
 """A phrase also matches its words glued into one token (``proanatips``) from this length on."""
@@ -97,6 +103,51 @@ class TermRow(NamedTuple):
     rule: int
     unless: bool
     term: Term
+    part_of: int = -1
+    """For an alternative of a near term's anchor group: the near term's id."""
+
+
+NearSpec = tuple[int, bool, int, tuple[tuple[tuple[Matcher, ...], ...], ...]]
+"""A near term as the matcher needs it: (window in words, ordered, anchor group, groups), each
+group a tuple of alternatives, each alternative the matchers of its tokens."""
+
+
+def near_anchor(term: Term) -> int:
+    """The group of a near term that the index looks up: the one least likely to be in an
+    ordinary query (no function words or one- and two-letter words, then the fewest
+    alternatives), so that ``me`` or ``mnie`` never makes a query look at the term."""
+    function = _function_tokens()
+
+    def weak(alt: Term) -> bool:
+        return all(tok in function or len(tok) < 3 for tok in alt.tokens)
+
+    def short_prefix(alt: Term) -> bool:
+        # prefixes are indexed by their first PREFIX_BUCKET characters
+        pairs = zip(alt.tokens, alt.prefix_tokens, strict=True)
+        return any(p and len(t) < PREFIX_BUCKET for t, p in pairs)
+
+    return min(
+        range(len(term.groups)),
+        key=lambda g: (
+            any(short_prefix(a) for a in term.groups[g]),
+            any(weak(a) for a in term.groups[g]),
+            len(term.groups[g]),
+            g,
+        ),
+    )
+
+
+def near_anchor_problem(term: Term) -> str | None:
+    """Why a near term has no group the index can look up, or None."""
+    group = term.groups[near_anchor(term)]
+    for alt in group:
+        for tok, is_prefix in zip(alt.tokens, alt.prefix_tokens, strict=True):
+            if is_prefix and len(tok) < PREFIX_BUCKET:
+                return (
+                    f"every group has a prefix shorter than {PREFIX_BUCKET} letters "
+                    f"({tok}*): give one group whole words or longer prefixes"
+                )
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +181,10 @@ class Index:
     unspaced: dict[str, tuple[int, ...]]
     """Terms of unspaced scripts looked for inside runs (``inside_runs``), by their text."""
     unspaced_lengths: tuple[int, ...]
+    near: dict[int, NearSpec]
+    """Near terms by id (``_match.resolve_near`` completes them)."""
+    near_parts: dict[int, int]
+    """Ids of the anchor-group alternatives of near terms → the near term's id."""
     fuzzy_memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
     """Fuzzy candidates per token key, filled as queries arrive (a pure function's memo)."""
 
@@ -185,12 +240,16 @@ def _function_tokens() -> frozenset[str]:
 def live_terms(ruleset: RuleSet) -> tuple[tuple[Rule, ...], list[TermRow]]:
     """The rules an index serves (all but deprecated ones) and their terms in id order."""
     rules = tuple(r for r in ruleset.rules if r.status is not Status.DEPRECATED)
-    rows = [
-        TermRow(i, unless, term)
-        for i, rule in enumerate(rules)
-        for unless, terms in ((False, rule.terms), (True, rule.unless))
-        for term in terms
-    ]
+    rows: list[TermRow] = []
+    for i, rule in enumerate(rules):
+        for unless, terms in ((False, rule.terms), (True, rule.unless)):
+            for term in terms:
+                rows.append(TermRow(i, unless, term))
+                if term.kind is TermKind.NEAR:
+                    # the anchor group's alternatives are looked up like terms of their own
+                    near = len(rows) - 1
+                    for alt in term.groups[near_anchor(term)]:
+                        rows.append(TermRow(i, unless, alt, near))
     return rules, rows
 
 
@@ -275,8 +334,29 @@ def _compile(ruleset: RuleSet) -> Index:
         strong = (token, COLLAPSED + squeezed)
         return (*strong, WEAK + squeezed) if weak else strong
 
+    near: dict[int, NearSpec] = {}
+    near_parts: dict[int, int] = {}
     for tid, row in enumerate(rows):
         term = row.term
+        if row.part_of >= 0:
+            near_parts[tid] = row.part_of
+        if term.kind is TermKind.NEAR:
+            near[tid] = (
+                term.window,
+                term.ordered,
+                near_anchor(term),
+                tuple(
+                    tuple(
+                        tuple(
+                            token_matcher(tok, p)
+                            for tok, p in zip(alt.tokens, alt.prefix_tokens, strict=True)
+                        )
+                        for alt in group
+                    )
+                    for group in term.groups
+                ),
+            )
+            continue
         if term.kind is TermKind.REGEX:
             regexes.append((tid, regex.compile(term.text, regex.V1)))
             continue
@@ -369,6 +449,8 @@ def _compile(ruleset: RuleSet) -> Index:
         member_prefixes={bucket: tuple(group.items()) for bucket, group in member_starts.items()},
         unspaced=unspaced,
         unspaced_lengths=unspaced_lengths,
+        near=near,
+        near_parts=near_parts,
     )
 
 
@@ -378,6 +460,10 @@ def _segmenter(ruleset: RuleSet, rows: list[TermRow]) -> Segmenter:
     for row in rows:
         term = row.term
         for tok, is_prefix in zip(term.tokens, term.prefix_tokens, strict=True):
+            if row.unless and len(tok) <= SHORT_EXCEPTION_PIECE and not is_prefix:
+                # a short exception word ("nia", the Indian agency) is no reason to cut an
+                # ordinary word around it (zaburze + nia)
+                continue
             (starts if is_prefix else words).add(tok)
         whole = glued(term)
         if whole is not None:

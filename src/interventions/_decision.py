@@ -10,6 +10,16 @@ from interventions._model import Action, Resource, TermKind
 __all__ = ["Card", "Decision", "Match"]
 
 
+def _encodable(text: str) -> str:
+    """``text`` with lone surrogates (possible in a Python str, never in UTF-8) as U+FFFD, so
+    that ``json.dumps(d.to_dict()).encode()`` never fails on a query cut from odd input."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """One rule term found in the query.
@@ -41,7 +51,7 @@ class Match:
             "term": self.term,
             "kind": self.kind.value,
             "span": [self.start, self.end],
-            "text": self.text,
+            "text": _encodable(self.text),
         }
 
 

@@ -20,11 +20,12 @@ from interventions._errors import InputError, InterventionsError
 from interventions._loader import load_rules
 from interventions._match import (
     NOTHING,
-    REGEX_TIMEOUT,
     Hit,
     Placed,
     find_hits,
     phrase_hits,
+    regex_may_match,
+    resolve_near,
     word_profile,
 )
 from interventions._model import Action, RuleSet, TermKind
@@ -146,9 +147,12 @@ class Engine:
         self._cache_size = cache_size
 
     @classmethod
-    def from_path(cls, path: str | Path) -> Engine:
-        """Load, validate and compile the rules folder at ``path``."""
-        return cls(load_rules(path))
+    def from_path(
+        cls, path: str | Path, *, memo_size: int = 1 << 17, cache_size: int = 0
+    ) -> Engine:
+        """Load, validate and compile the rules folder at ``path`` (options as for the
+        constructor)."""
+        return cls(load_rules(path), memo_size=memo_size, cache_size=cache_size)
 
     @classmethod
     def load(cls, path: str | Path, *, memo_size: int = 1 << 17, cache_size: int = 0) -> Engine:
@@ -230,7 +234,7 @@ class Engine:
         hits = find_hits(self._index, norm)
         if not hits:
             return self._none_truncated if norm.truncated else self._none
-        return self._decide(norm.query, hits, locale, norm.truncated)
+        return self._decide(norm.query, hits, locale, norm.truncated, norm)
 
     def _by_words(self, query: str, words: list[str]) -> list[Hit] | None:
         """The query's hits from the memo of its words, or None when only the full path knows.
@@ -291,8 +295,7 @@ class Engine:
         return self._compose(query, words, spans) if hit or spans else _NO_HITS
 
     def _regex_may_match(self, folded: list[str]) -> bool:
-        text = " ".join(folded)
-        return any(p.search(text, timeout=REGEX_TIMEOUT) for _, p in self._index.regexes)
+        return regex_may_match(self._index, " ".join(folded))
 
     def _compose(self, query: str, words: list[str], spans: bool) -> list[Hit] | None:
         """The hits of a query from its words: each word's hits and exceptions (``unless``),
@@ -400,8 +403,17 @@ class Engine:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _decide(self, query: str, hits: list[Hit], locale: str | None, truncated: bool) -> Decision:
+    def _decide(
+        self,
+        query: str,
+        hits: list[Hit],
+        locale: str | None,
+        truncated: bool,
+        norm: Normalized | None = None,
+    ) -> Decision:
         index = self._index
+        if index.near_parts:
+            hits = resolve_near(index, query, hits, norm)
         langs = self._langs
         if locale in langs:
             lang = langs[locale]

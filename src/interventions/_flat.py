@@ -25,6 +25,7 @@ from interventions._compile import (
     Entry,
     Index,
     Matcher,
+    NearSpec,
     Phrase,
     RuleInfo,
     Slot,
@@ -104,7 +105,60 @@ def index_to_data(index: Index, card_data: Callable[[CardDefinition], Any]) -> d
             bucket: [[key, _ids_data(ids)] for key, ids in group]
             for bucket, group in index.member_prefixes.items()
         },
+        "near": [
+            [
+                tid,
+                window,
+                int(ordered),
+                anchor,
+                [[[[int(p), tok, sq] for p, tok, sq in alt] for alt in group] for group in groups],
+            ]
+            for tid, (window, ordered, anchor, groups) in sorted(index.near.items())
+        ],
+        "near_parts": sorted([part, tid] for part, tid in index.near_parts.items()),
     }
+
+
+def _read_near(doc: dict[str, Any], n: int) -> tuple[dict[int, NearSpec], dict[int, int]]:
+    """Near terms and their parts, every id and shape checked."""
+    near: dict[int, NearSpec] = {}
+    for item in _get(doc, "near", list) if "near" in doc else []:
+        if not (isinstance(item, list) and len(item) == 5):
+            raise FlatIndexError("index.near: expected [tid, window, ordered, anchor, groups]")
+        tid, window, ordered, anchor, raw_groups = item
+        if not all(type(x) is int for x in (tid, window, ordered, anchor)):
+            raise FlatIndexError("index.near: tid, window, ordered and anchor are integers")
+        _check_ids([tid], n, "index.near")
+        if not isinstance(raw_groups, list) or not 0 <= anchor < len(raw_groups):
+            raise FlatIndexError(f"index.near[{tid}]: anchor {anchor} is not one of its groups")
+        groups = []
+        for group in raw_groups:
+            alts = []
+            for alt in group if isinstance(group, list) else [None]:
+                if not isinstance(alt, list) or not alt:
+                    raise FlatIndexError(f"index.near[{tid}]: an alternative is a list of tokens")
+                alts.append(tuple(_matcher(m, f"index.near[{tid}]") for m in alt))
+            groups.append(tuple(alts))
+        near[tid] = (window, bool(ordered), anchor, tuple(groups))
+    parts: dict[int, int] = {}
+    for pair in _get(doc, "near_parts", list) if "near_parts" in doc else []:
+        if not (isinstance(pair, list) and len(pair) == 2 and pair[1] in near):
+            raise FlatIndexError("index.near_parts: expected [part id, near term id]")
+        _check_ids([pair[0]], n, "index.near_parts")
+        parts[pair[0]] = pair[1]
+    return near, parts
+
+
+def _matcher(value: Any, where: str) -> Matcher:
+    if not (
+        isinstance(value, list)
+        and len(value) == 3
+        and value[0] in (0, 1)
+        and isinstance(value[1], str)
+        and isinstance(value[2], str)
+    ):
+        raise FlatIndexError(f"{where}: a token matcher is [prefix 0/1, token, squeezed]")
+    return (bool(value[0]), value[1], value[2])
 
 
 def _pack(strings: list[str]) -> str | list[str]:
@@ -363,6 +417,7 @@ def _index_from_data(
         bucket: tuple((key, v if type(v) is int else frozenset(v)) for key, v in group)
         for bucket, group in raw_member_prefixes.items()
     }
+    near, near_parts = _read_near(doc, n)
     segmenter = _decode(doc.get("segmenter"), "index.segmenter", [])
     if not isinstance(segmenter, Segmenter):
         raise FlatIndexError("index.segmenter: expected a segmenter")
@@ -391,4 +446,6 @@ def _index_from_data(
         member_prefixes=member_prefixes,
         unspaced=unspaced,
         unspaced_lengths=unspaced_lengths,
+        near=near,
+        near_parts=near_parts,
     )

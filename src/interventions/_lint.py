@@ -17,20 +17,24 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from interventions._cards import language_of, locale_chain
 from interventions._compile import inside_runs, live_terms
 from interventions._engine import Engine
 from interventions._errors import InterventionsError, RuleFileError
 from interventions._loader import (
+    _merge_lexicons,
     _parse_card,
-    _parse_rule_file,
+    _parse_lexicon_doc,
+    _parse_rule_doc,
     _read_vocabulary,
+    is_lexicon_file,
     load_rules,
     rule_files,
 )
 from interventions._match import find_hits
-from interventions._model import Action, CardDefinition, Rule, RuleSet, Term, TermKind
+from interventions._model import Action, CardDefinition, Lexicon, Rule, RuleSet, Term, TermKind
 from interventions._normalize import LEET, normalize
 from interventions._regex_risk import regex_risks
 from interventions._scripts import is_unspaced_term, script_of, unspaced_min
@@ -99,6 +103,7 @@ CODES: dict[str, str] = {
     "REGEX_NEVER_MATCHES": "a regex atom that cannot match normalized text (lower-case ASCII)",
     "NO_VOCABULARY": "the common-word sweep did not run (wordfreq missing, no --vocab)",
     "UNUSED_EXCLUSION": "an exclusion in the lint config that matched no finding",
+    "UNUSED_LEXICON": "a lexicon (lexicons: in a rule folder) that no rule refers to",
 }
 
 
@@ -321,9 +326,21 @@ def _load(root: Path, today: dt.date) -> tuple[RuleSet | None, list[Finding]]:
             continue
         cards.setdefault(card.id, card)
     rules: list[Rule] = []
+    docs: list[tuple[Path, Any]] = []
+    found: list[Lexicon] = []
     for p in rule_files(root):
         try:
-            parsed, _ = _parse_rule_file(p, str(p))
+            doc = read_yaml(p, str(p))
+            if is_lexicon_file(doc):
+                found.extend(_parse_lexicon_doc(doc, str(p)))
+            else:
+                docs.append((p, doc))
+        except RuleFileError as exc:
+            findings.append(_schema_finding(exc))
+    lexicons = _merge_lexicons(found)
+    for p, doc in docs:
+        try:
+            parsed, _, _ = _parse_rule_doc(doc, str(p), lexicons)
         except RuleFileError as exc:
             findings.append(_schema_finding(exc))
             continue
@@ -417,6 +434,18 @@ def run_lint(
         findings += _regex_findings(ruleset)
         findings += _card_findings(ruleset, config.stale_after_days, today)
         findings += _superseded_findings(root, ruleset)
+        findings += [
+            Finding(
+                Severity.WARNING,
+                lex.path,
+                lex.line,
+                None,
+                "UNUSED_LEXICON",
+                f"lexicon @{lex.name} is not used by any rule: refer to it or remove it",
+            )
+            for lex in ruleset.lexicons.values()
+            if not lex.used
+        ]
         words = _vocabulary(vocab, ruleset, findings)
         if words:
             findings += _sweep(ruleset, engine, words)
@@ -483,6 +512,9 @@ def _probe(term: Term) -> str | None:
     """The plainest query a term is written to catch: its normalized tokens."""
     if term.kind is TermKind.REGEX:
         return None
+    if term.kind is TermKind.NEAR:
+        # the first alternative of each group, in order: the plainest query it catches
+        return " ".join(" ".join(group[0].tokens) for group in term.groups)
     return " ".join(term.tokens)
 
 
@@ -495,7 +527,7 @@ _BREADTH = {TermKind.WORD: 0, TermKind.PHRASE: 0, TermKind.PREFIX: 1, TermKind.S
 
 def _covers(broad: Term, narrow: Term) -> bool:
     """Whether ``broad``, which matches the text of ``narrow``, catches all that ``narrow`` does."""
-    if broad.kind is TermKind.REGEX or narrow.kind is TermKind.REGEX:
+    if TermKind.REGEX in (broad.kind, narrow.kind) or TermKind.NEAR in (broad.kind, narrow.kind):
         return False
     if _BREADTH[broad.kind] < _BREADTH[narrow.kind]:
         return False

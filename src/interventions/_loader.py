@@ -7,6 +7,7 @@ normalizes to nothing is caught before it can silently never match.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -17,12 +18,14 @@ from typing import Any
 
 import regex
 
+from interventions._compile import near_anchor_problem
 from interventions._errors import RuleFileError
 from interventions._model import (
     Action,
     CardDefinition,
     CardText,
     Example,
+    Lexicon,
     Resource,
     Rule,
     RuleSet,
@@ -34,7 +37,7 @@ from interventions._normalize import collapse, normalize
 from interventions._scripts import is_dense, is_unspaced_term, unspaced_min
 from interventions._yaml import MAX_FILE_BYTES, YList, YMap, read_yaml
 
-__all__ = ["load_rules", "parse_locale_key", "rule_files"]
+__all__ = ["is_lexicon_file", "load_rules", "parse_locale_key", "rule_files"]
 
 RULE_FILE_KEYS = ("category", "card", "description", "rules")
 RULE_KEYS = (
@@ -51,7 +54,14 @@ RULE_KEYS = (
     "unless_scope",
     "examples",
 )
-TERM_KINDS = ("word", "phrase", "prefix", "substring", "regex")
+TERM_KINDS = ("word", "phrase", "prefix", "substring", "regex", "near")
+NEAR_KEYS = ("near", "within", "ordered")
+NEAR_WINDOW = 5
+"""Default ``within`` of a near term: its groups within five words of the query."""
+NEAR_MAX_WINDOW = 12
+NEAR_MAX_GROUPS = 4
+MIN_NEAR_PREFIX = 3
+LEXICON_FILE_KEYS = ("lexicons", "description")
 CARD_KEYS = ("id", "text", "resources", "description")
 RESOURCE_KEYS = (
     "name",
@@ -86,9 +96,11 @@ _LOCALE_KEY_RE = re.compile(r"(default|[a-z]{2,3}|[a-z]{2,3}-[A-Z]{2}|[A-Z]{2})\
 class _Where:
     """Where we are while reading: the file, and the rule id once known."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, lexicons: dict[str, Lexicon] | None = None) -> None:
         self.path = path
         self.rule_id: str | None = None
+        self.lexicons: dict[str, Lexicon] = lexicons if lexicons is not None else {}
+        self.used: set[str] = set()
 
     def error(self, message: str, line: int | None) -> RuleFileError:
         return RuleFileError(message, path=self.path, line=line, rule_id=self.rule_id)
@@ -198,13 +210,13 @@ def _term_tokens(text: str, where: _Where, line: int) -> tuple[tuple[str, ...], 
     return tuple(tokens), tuple(prefix)
 
 
-def _parse_term(item: Any, line: int, where: _Where) -> Term:
+def _parse_term(item: Any, line: int, where: _Where, *, min_prefix: int = MIN_PREFIX) -> Term:
     fuzzy = 0
     if isinstance(item, str):
         text, explicit = item, None
     elif isinstance(item, YMap):
         kinds = [k for k in TERM_KINDS if k in item]
-        _check_keys(item, (*TERM_KINDS, "fuzzy"), (), "a term", where)
+        _check_keys(item, (*TERM_KINDS, "fuzzy", "within", "ordered"), (), "a term", where)
         if len(kinds) != 1:
             raise where.error(
                 f"a term mapping needs exactly one of {', '.join(TERM_KINDS)}, got "
@@ -212,6 +224,11 @@ def _parse_term(item: Any, line: int, where: _Where) -> Term:
                 item.line,
             )
         explicit = kinds[0]
+        if explicit == "near":
+            return _parse_near(item, where)
+        for key in ("within", "ordered"):
+            if key in item:
+                raise where.error(f"{key} applies to near terms only", _line(item, key))
         text = _text(item, explicit, where, what=f"the {explicit} term")
         if "fuzzy" in item:
             fuzzy = item["fuzzy"]
@@ -266,15 +283,15 @@ def _parse_term(item: Any, line: int, where: _Where) -> Term:
                     line,
                 )
             continue
-        if is_prefix and len(collapse(tok)) < MIN_PREFIX - 1:
+        if is_prefix and len(collapse(tok)) < min_prefix - 1:
             raise where.error(
                 f"prefix {tok!r} in {text!r} collapses to {collapse(tok)!r}, which would match "
                 "too many words",
                 line,
             )
-        if is_prefix and len(tok) < MIN_PREFIX:
+        if is_prefix and len(tok) < min_prefix:
             raise where.error(
-                f"prefix {tok!r} in {text!r} is shorter than {MIN_PREFIX} letters and would "
+                f"prefix {tok!r} in {text!r} is shorter than {min_prefix} letters and would "
                 "match too many words",
                 line,
             )
@@ -302,22 +319,103 @@ def _parse_term(item: Any, line: int, where: _Where) -> Term:
     return Term(kind, text, tokens, prefix, fuzzy, line)
 
 
+def _lexicon_terms(ref: str, line: int, where: _Where) -> tuple[Term, ...]:
+    """The terms of a lexicon reference (``@partner``)."""
+    name = ref[1:]
+    if not _NAME_RE.match(name):
+        raise where.error(f"lexicon reference {ref!r} must be @ and a name like @partner", line)
+    lexicon = where.lexicons.get(name)
+    if lexicon is None:
+        known = ", ".join("@" + n for n in sorted(where.lexicons)) or "none"
+        close = difflib.get_close_matches(name, list(where.lexicons), n=1)
+        hint = f"; did you mean @{close[0]}?" if close else ""
+        raise where.error(f"unknown lexicon {ref!r} (known: {known}){hint}", line)
+    where.used.add(name)
+    return lexicon.terms
+
+
+def _term_items(items: YList, where: _Where, *, min_prefix: int = MIN_PREFIX) -> list[Term]:
+    """Terms of a list, with lexicon references (``@help``) expanded in place."""
+    out: list[Term] = []
+    for item, line in zip(items, items.item_lines, strict=True):
+        if isinstance(item, str) and item.startswith("@"):
+            out.extend(_lexicon_terms(item.strip(), line, where))
+        else:
+            out.append(_parse_term(item, line, where, min_prefix=min_prefix))
+    return out
+
+
+def _near_text(value: Any) -> str:
+    """A near group's items as written (lexicon references kept), for messages and matches."""
+    if isinstance(value, YMap):
+        return " ".join(f"{k}:{v}" for k, v in value.items())
+    return str(value)
+
+
+def _parse_near(item: YMap, where: _Where) -> Term:
+    """``{near: [[boyfriend, husband, @partner], [hit*, beat*], [me]], within: 5}``."""
+    line = _line(item, "near")
+    raw = _list(item["near"], line, "near", where, non_empty=True)
+    if not 2 <= len(raw) <= NEAR_MAX_GROUPS:
+        raise where.error(
+            f"near needs 2 to {NEAR_MAX_GROUPS} groups (lists of words), got {len(raw)}", line
+        )
+    groups: list[tuple[Term, ...]] = []
+    shown: list[str] = []
+    for group, gline in zip(raw, raw.item_lines, strict=True):
+        items = _list(group, gline, "a near group", where, non_empty=True)
+        # a group only counts beside the others, so a shorter prefix is safe there (hit*)
+        alternatives = _term_items(items, where, min_prefix=MIN_NEAR_PREFIX)
+        for t in alternatives:
+            if t.kind not in (TermKind.WORD, TermKind.PHRASE, TermKind.PREFIX) or t.fuzzy:
+                raise where.error(
+                    f"a near group holds words, phrases and prefixes, not {t.kind} term "
+                    f"{t.text!r}" + (" with fuzzy" if t.fuzzy else ""),
+                    t.line,
+                )
+        groups.append(tuple(alternatives))
+        shown.append("[" + ", ".join(_near_text(x) for x in items) + "]")
+    window = item.get("within", NEAR_WINDOW)
+    if not isinstance(window, int) or isinstance(window, bool):
+        raise where.error(f"within is a number of words, got {_type_name(window)}", line)
+    if not len(groups) <= window <= NEAR_MAX_WINDOW:
+        raise where.error(
+            f"within must be between the number of groups ({len(groups)}) and "
+            f"{NEAR_MAX_WINDOW} words, got {window}",
+            _line(item, "within"),
+        )
+    ordered = item.get("ordered", False)
+    if not isinstance(ordered, bool):
+        raise where.error(f"ordered is true or false, got {_type_name(ordered)}", line)
+    text = "near " + " ".join(shown) + f" within {window}" + (" ordered" if ordered else "")
+    term = Term(
+        TermKind.NEAR, text, (), (), 0, line, groups=tuple(groups), window=window, ordered=ordered
+    )
+    problem = near_anchor_problem(term)
+    if problem is not None:
+        raise where.error(f"near term: {problem}", line)
+    return term
+
+
 def _parse_terms(m: YMap, key: str, where: _Where, *, non_empty: bool) -> tuple[Term, ...]:
     items = _list(m[key], _line(m, key), key, where, non_empty=non_empty)
-    terms = [
-        _parse_term(item, line, where) for item, line in zip(items, items.item_lines, strict=True)
-    ]
+    terms = _term_items(items, where)
+    shared = {id(t) for lexicon in where.lexicons.values() for t in lexicon.terms}
     seen: dict[tuple[TermKind, tuple[str, ...], tuple[bool, ...]], Term] = {}
+    out: list[Term] = []
     for term in terms:
         key_ = (term.kind, term.tokens or (term.text,), term.prefix_tokens)
         if key_ in seen:
+            if id(term) in shared or id(seen[key_]) in shared:
+                continue  # a lexicon and the list (or two lexicons) share a word: keep one
             raise where.error(
                 f"term {term.text!r} repeats {seen[key_].text!r} (line {seen[key_].line}) "
                 "after normalization",
                 term.line,
             )
         seen[key_] = term
-    return tuple(terms)
+        out.append(term)
+    return tuple(out)
 
 
 def _parse_examples(m: YMap, where: _Where) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
@@ -397,6 +495,9 @@ def _parse_rule(item: Any, line: int, category: str, file_card: str | None, wher
     description = _text(m, "description", where) if "description" in m else ""
     terms = _parse_terms(m, "terms", where, non_empty=True)
     unless = _parse_terms(m, "unless", where, non_empty=False) if "unless" in m else ()
+    for t in unless:
+        if t.kind is TermKind.NEAR:
+            raise where.error("near terms are for terms, not for unless", t.line)
     scope = _choice(m, "unless_scope", UNLESS_SCOPES, where) if "unless_scope" in m else "query"
     if "unless_scope" in m and not unless:
         raise where.error("unless_scope without unless terms", _line(m, "unless_scope"))
@@ -422,9 +523,83 @@ def _parse_rule(item: Any, line: int, category: str, file_card: str | None, wher
     )
 
 
-def _parse_rule_file(path: Path, display: str) -> tuple[list[Rule], int]:
+def is_lexicon_file(doc: Any) -> bool:
+    """A file of shared term lists (``lexicons:``) rather than rules."""
+    return isinstance(doc, YMap) and "lexicons" in doc and "rules" not in doc
+
+
+def _parse_lexicon_doc(doc: Any, display: str) -> list[Lexicon]:
+    """``lexicons: {partner: {en: [...], pl: [...]}, help: [...]}``: a name is a list of terms,
+    or a mapping language -> list of terms."""
     where = _Where(display)
-    doc = read_yaml(path, display)
+    m = _mapping(doc, 1, "a lexicon file", where)
+    _check_keys(m, LEXICON_FILE_KEYS, ("lexicons",), "a lexicon file", where)
+    table = _mapping(m["lexicons"], _line(m, "lexicons"), "lexicons", where)
+    out: list[Lexicon] = []
+    for name, value in table.items():
+        line = table.key_lines[name]
+        if not isinstance(name, str) or not _NAME_RE.match(name):
+            raise where.error(f"lexicon name {name!r} must match [a-z][a-z0-9_]*", line)
+        if isinstance(value, YMap):
+            languages: list[str] = []
+            terms: list[Term] = []
+            for lang, items in value.items():
+                if not isinstance(lang, str) or not _LANG_RE.match(lang):
+                    raise where.error(
+                        f"lexicon {name!r}: {lang!r} is not a language code like 'pl'",
+                        value.key_lines[lang],
+                    )
+                languages.append(lang)
+                terms.extend(_lexicon_items(items, value.key_lines[lang], name, where))
+        else:
+            languages, terms = [], _lexicon_items(value, line, name, where)
+        out.append(Lexicon(name, tuple(terms), tuple(languages), display, line))
+    return out
+
+
+def _lexicon_items(value: Any, line: int, name: str, where: _Where) -> list[Term]:
+    items = _list(value, line, f"lexicon {name!r}", where, non_empty=True)
+    terms: list[Term] = []
+    for item, iline in zip(items, items.item_lines, strict=True):
+        if isinstance(item, str) and item.startswith("@"):
+            raise where.error(f"lexicon {name!r} refers to {item!r}: lexicons do not nest", iline)
+        term = _parse_term(item, iline, where)
+        if term.kind is TermKind.NEAR:
+            raise where.error(f"lexicon {name!r} holds a near term: use it in a rule", iline)
+        terms.append(term)
+    return terms
+
+
+def _merge_lexicons(found: Iterable[Lexicon]) -> dict[str, Lexicon]:
+    """Lexicons of the same name in several files (one per language pack) are one list."""
+    merged: dict[str, Lexicon] = {}
+    for lex in found:
+        first = merged.get(lex.name)
+        if first is None:
+            merged[lex.name] = lex
+        else:
+            merged[lex.name] = Lexicon(
+                lex.name,
+                first.terms + lex.terms,
+                first.languages + lex.languages,
+                first.path,
+                first.line,
+            )
+    return merged
+
+
+def _parse_rule_file(
+    path: Path, display: str, lexicons: dict[str, Lexicon] | None = None
+) -> tuple[list[Rule], int]:
+    rules, card_line, _ = _parse_rule_doc(read_yaml(path, display), display, lexicons)
+    return rules, card_line
+
+
+def _parse_rule_doc(
+    doc: Any, display: str, lexicons: dict[str, Lexicon] | None = None
+) -> tuple[list[Rule], int, set[str]]:
+    """A rule file's rules, the line of its card, and the lexicons it used."""
+    where = _Where(display, lexicons)
     m = _mapping(doc, 1, "a rule file", where)
     _check_keys(m, RULE_FILE_KEYS, ("category", "rules"), "a rule file", where)
     category = _text(m, "category", where)
@@ -436,7 +611,7 @@ def _parse_rule_file(path: Path, display: str) -> tuple[list[Rule], int]:
         _parse_rule(item, line, category, file_card, where)
         for item, line in zip(items, items.item_lines, strict=True)
     ]
-    return rules, _line(m, "card")
+    return rules, _line(m, "card"), where.used
 
 
 # -- cards ------------------------------------------------------------------------------------
@@ -614,10 +789,21 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
             )
         cards[card.id] = card
 
+    docs = [(p, read_yaml(p, display(p))) for p in rule_paths]
+    lexicons = _merge_lexicons(
+        lex
+        for p, doc in docs
+        if is_lexicon_file(doc)
+        for lex in _parse_lexicon_doc(doc, display(p))
+    )
+    used: set[str] = set()
     rules: dict[str, Rule] = {}
     categories: list[str] = []
-    for p in rule_paths:
-        parsed, _ = _parse_rule_file(p, display(p))
+    for p, doc in docs:
+        if is_lexicon_file(doc):
+            continue
+        parsed, _, used_here = _parse_rule_doc(doc, display(p), lexicons)
+        used |= used_here
         for rule in parsed:
             if rule.id in rules:
                 first = rules[rule.id]
@@ -660,6 +846,9 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
         source=str(root),
         categories=tuple(categories),
         vocabulary=frozenset(vocabulary),
+        lexicons={
+            name: dataclasses.replace(lex, used=name in used) for name, lex in lexicons.items()
+        },
     )
 
 

@@ -7,9 +7,12 @@ compare the two on generated queries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import bisect
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
+import regex
 from rapidfuzz.distance import OSA
 
 from interventions._compile import (
@@ -21,7 +24,7 @@ from interventions._compile import (
     deletions,
 )
 from interventions._model import TermKind
-from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse
+from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse, normalize
 
 __all__ = [
     "REGEX_TIMEOUT",
@@ -31,7 +34,10 @@ __all__ = [
     "fuzzy_key",
     "matcher_accepts",
     "phrase_hits",
+    "regex_may_match",
     "regex_text",
+    "resolve_near",
+    "word_index",
     "word_profile",
 ]
 
@@ -42,6 +48,7 @@ REGEX_TIMEOUT = 0.05
 """Seconds a regex term may run on one query before it counts as not matching."""
 
 Hit = tuple[int, int, int]
+Span = tuple[int, int]
 
 
 def matcher_accepts(matcher: Matcher, keys: tuple[str, ...], *, in_phrase: bool) -> bool:
@@ -279,13 +286,126 @@ def regex_text(norm: Normalized) -> tuple[str, list[int]]:
 def _regexes(index: Index, norm: Normalized, hits: list[Hit]) -> None:
     text, where = regex_text(norm)
     for tid, pattern in index.regexes:
+        for a, b in _regex_spans(pattern, text):
+            hits.append((tid, where[a], where[b - 1] + 1))
+
+
+def _regex_spans(pattern: regex.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """The one place regex terms run: the non-empty spans of ``pattern`` in ``text``, within
+    ``REGEX_TIMEOUT``; a pattern that runs out of time counts as not matching (the query is
+    never the reason a search fails)."""
+    try:
+        return [
+            m.span() for m in pattern.finditer(text, timeout=REGEX_TIMEOUT) if m.end() > m.start()
+        ]
+    except TimeoutError:
+        return []
+
+
+def regex_may_match(index: Index, text: str) -> bool:
+    """Whether a regex term may match ``text``: the word memo's check before it answers a
+    query from its words. A pattern that runs out of time says yes, so the full path (which
+    runs it the same way, through ``_regex_spans``) decides."""
+    for _, pattern in index.regexes:
         try:
-            for m in pattern.finditer(text, timeout=REGEX_TIMEOUT):
-                a, b = m.span()
-                if a != b:
-                    hits.append((tid, where[a], where[b - 1] + 1))
+            if any(m.end() > m.start() for m in pattern.finditer(text, timeout=REGEX_TIMEOUT)):
+                return True
         except TimeoutError:
-            continue
+            return True
+    return False
+
+
+# -- near terms -------------------------------------------------------------------------------
+
+_WORD_RE = regex.compile(r"\S+")
+_NEAR_CANDIDATES = 32
+"""Occurrences of one group considered around an anchor (a bound on the work per query)."""
+
+
+def word_index(query: str) -> Callable[[int], int]:
+    """Which whitespace-separated word of ``query`` a character offset is in."""
+    starts = [m.start() for m in _WORD_RE.finditer(query)]
+    return lambda pos: bisect.bisect_right(starts, pos) - 1
+
+
+def group_spans(norm: Normalized, alternatives: Sequence[tuple[Matcher, ...]]) -> list[Span]:
+    """Where any alternative of a near group (a word, prefix or phrase) occurs, as the tokens it
+    covers, in any reading of the query."""
+    found: dict[Span, None] = {}
+    for seq in norm.sequences:
+        n = len(seq)
+        for j in range(n):
+            for alt in alternatives:
+                k = len(alt)
+                if j + k <= n and all(
+                    matcher_accepts(m, seq[j + i].keys, in_phrase=k > 1) for i, m in enumerate(alt)
+                ):
+                    found[(seq[j].start, seq[j + k - 1].end)] = None
+    return sorted(found)
+
+
+def resolve_near(
+    index: Index, query: str, hits: list[Hit], norm: Normalized | None = None
+) -> list[Hit]:
+    """Complete near terms: a hit of an anchor-group alternative becomes the near term's hit when
+    every other group occurs too, all within the term's window of words (in order when it says
+    ``ordered``), no two groups on the same text; the hit spans them all. Parts never reach a
+    decision. ``norm`` is the query's full reading when the caller has it."""
+    parts = index.near_parts
+    if not parts or not any(h[0] in parts for h in hits):
+        return hits
+    out = [h for h in hits if h[0] not in parts]
+    anchors: dict[int, list[Span]] = {}
+    for tid, start, end in hits:
+        if tid in parts:
+            anchors.setdefault(parts[tid], []).append((start, end))
+    if norm is None:
+        norm = index.segmenter.extend(normalize(query))
+    word_of = word_index(query)
+    for near_tid, spans in anchors.items():
+        window, ordered, anchor, groups = index.near[near_tid]
+        found: list[list[Span]] = []
+        for g, alternatives in enumerate(groups):
+            found.append(sorted(set(spans)) if g == anchor else group_spans(norm, alternatives))
+        best = _best_near(found, anchor, window, ordered, word_of)
+        if best is not None:
+            out.append((near_tid, best[0], best[1]))
+    return out
+
+
+def _best_near(
+    found: list[list[Span]], anchor: int, window: int, ordered: bool, word_of: Callable[[int], int]
+) -> Span | None:
+    """The tightest placement of the groups: the smallest span (then the earliest) covering one
+    occurrence of each group, within ``window`` words. Only occurrences within the window of an
+    anchor occurrence can take part, so each group is cut to those first."""
+    if any(not spans for spans in found):
+        return None
+    best: tuple[int, int, int] | None = None
+    for a in found[anchor]:
+        lo, hi = word_of(a[0]) - window + 1, word_of(a[1] - 1) + window - 1
+        choices = [
+            [a]
+            if g == anchor
+            else [s for s in spans if lo <= word_of(s[0]) and word_of(s[1] - 1) <= hi][
+                :_NEAR_CANDIDATES
+            ]
+            for g, spans in enumerate(found)
+        ]
+        for combo in itertools.product(*choices):
+            start = min(s[0] for s in combo)
+            end = max(s[1] for s in combo)
+            if word_of(end - 1) - word_of(start) + 1 > window:
+                continue
+            placed = sorted(combo)
+            if any(x[1] > y[0] for x, y in itertools.pairwise(placed)):
+                continue  # two groups on the same text
+            if ordered and list(combo) != placed:
+                continue
+            key = (end - start, start, end)
+            if best is None or key < best:
+                best = key
+    return None if best is None else (best[1], best[2])
 
 
 NOTHING: frozenset[int] = frozenset()

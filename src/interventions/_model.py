@@ -39,6 +39,28 @@ class Action(enum.StrEnum):
         """Higher is more severe; ``none`` is 0."""
         return _SEVERITY[self]
 
+    # Actions order by severity (``Action.BLOCK > Action.BANNER``), not as strings: a str
+    # enum would otherwise compare alphabetically and put ``none`` above ``block``.
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Action):
+            return NotImplemented
+        return _SEVERITY[self] < _SEVERITY[other]
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Action):
+            return NotImplemented
+        return _SEVERITY[self] <= _SEVERITY[other]
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Action):
+            return NotImplemented
+        return _SEVERITY[self] > _SEVERITY[other]
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Action):
+            return NotImplemented
+        return _SEVERITY[self] >= _SEVERITY[other]
+
 
 _SEVERITY = {
     Action.BLOCK: 4,
@@ -57,6 +79,7 @@ class TermKind(enum.StrEnum):
     PREFIX = "prefix"
     SUBSTRING = "substring"
     REGEX = "regex"
+    NEAR = "near"
 
 
 class Status(enum.StrEnum):
@@ -80,6 +103,11 @@ class Term:
     prefix_tokens: tuple[bool, ...]
     fuzzy: int
     line: int
+    #: A ``near`` term: groups of words, phrases or prefixes that must all occur within
+    #: ``window`` words of the query (in this order when ``ordered``).
+    groups: tuple[tuple[Term, ...], ...] = ()
+    window: int = 0
+    ordered: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,4 +198,20 @@ class RuleSet:
     source: str = ""
     categories: tuple[str, ...] = field(default=())
     vocabulary: frozenset[str] = frozenset()
+    lexicons: dict[str, Lexicon] = field(default_factory=dict, compare=False)
+    """Named shared term lists (``@partner``), as loaded; rules hold them expanded, so a rule
+    set read back from a compiled artefact (which keeps only the rules) has none and is still
+    equal."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """A named, shared list of terms (``@help``), per language where the file says one."""
+
+    name: str
+    terms: tuple[Term, ...]
+    languages: tuple[str, ...]
+    path: str
+    line: int
+    used: bool = False
     """Words used to split concatenations (``rules/vocabulary/*.txt``), normalized."""

@@ -18,6 +18,9 @@ from interventions._loader import (
     FUZZY_MIN_LENGTH,
     MIN_PREFIX,
     MIN_SUBSTRING,
+    NEAR_MAX_GROUPS,
+    NEAR_MAX_WINDOW,
+    NEAR_WINDOW,
     UNLESS_SCOPES,
 )
 from interventions._model import Action, Status
@@ -114,6 +117,68 @@ TERM_KIND_PROPERTIES: dict[str, Schema] = {
     "prefix": _text(f"A token beginning (at least {MIN_PREFIX} letters)."),
     "substring": _text(f"Inside longer tokens; distinctive terms only ({MIN_SUBSTRING}+ letters)."),
     "regex": _text("A regex-module pattern over the normalized query; rare."),
+    "near": {
+        "type": "array",
+        "minItems": 2,
+        "maxItems": NEAR_MAX_GROUPS,
+        "items": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"$ref": "#/$defs/group_item"},
+            "description": "One group: words, phrases, prefixes (word*) or @lexicon references.",
+        },
+        "description": "Groups that must all occur within `within` words of the query "
+        "(any order unless `ordered`): [[boyfriend, husband, @partner], [hit*, beat*], [me]].",
+    },
+}
+
+NEAR_OPTIONS: dict[str, Schema] = {
+    "within": {
+        "type": "integer",
+        "minimum": 2,
+        "maximum": NEAR_MAX_WINDOW,
+        "description": f"Words from the first group to the last (default {NEAR_WINDOW}).",
+    },
+    "ordered": {"type": "boolean", "description": "The groups in the order written."},
+}
+
+_GROUP_ITEM: Schema = {
+    "oneOf": [
+        _TEXT,
+        *(
+            {
+                "type": "object",
+                "properties": {k: TERM_KIND_PROPERTIES[k]},
+                "required": [k],
+                "additionalProperties": False,
+            }
+            for k in ("word", "phrase", "prefix")
+        ),
+    ]
+}
+
+LEXICON_FILE_PROPERTIES: dict[str, Schema] = {
+    "lexicons": {
+        "type": "object",
+        "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
+        "additionalProperties": {
+            "oneOf": [
+                {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/group_item"}},
+                {
+                    "type": "object",
+                    "propertyNames": {"pattern": "^[a-z]{2,3}$"},
+                    "additionalProperties": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"$ref": "#/$defs/group_item"},
+                    },
+                },
+            ]
+        },
+        "description": "Named shared term lists, referred to as @name in terms, unless and "
+        "near groups; a list, or a mapping language -> list.",
+    },
+    "description": _text("What these lexicons are for."),
 }
 
 FUZZY: Schema = {
@@ -147,6 +212,8 @@ def _term_schema() -> Schema:
         properties = {kind: schema}
         if kind == "word":
             properties["fuzzy"] = FUZZY
+        if kind == "near":
+            properties.update(NEAR_OPTIONS)
         mappings.append(
             {
                 "type": "object",
@@ -169,10 +236,20 @@ def rule_file_schema() -> Schema:
         "title": "interventions rule file",
         "description": "One area of rules: see docs/rule-format.md.",
         "type": "object",
-        "properties": RULE_FILE_PROPERTIES,
-        "required": ["category", "rules"],
-        "additionalProperties": False,
+        # a file of shared term lists (lexicons:) or of rules
+        "if": {"required": ["lexicons"]},
+        "then": {
+            "properties": LEXICON_FILE_PROPERTIES,
+            "required": ["lexicons"],
+            "additionalProperties": False,
+        },
+        "else": {
+            "properties": RULE_FILE_PROPERTIES,
+            "required": ["category", "rules"],
+            "additionalProperties": False,
+        },
         "$defs": {
+            "group_item": _GROUP_ITEM,
             "rule": {
                 "type": "object",
                 "properties": RULE_PROPERTIES,

@@ -240,10 +240,10 @@ class Segmenter:
         edges: list[list[_Edge] | None] = [None] * (n + 1)
         found: list[list[_Piece]] = []
         best = self._cheapest(word, edges)
-        if best is not None:
-            if not self._plausible(word, best, hashtag):
-                return []
+        if best is not None and self._plausible(word, best, hashtag):
             found = [best, *self._letters_split_off(word, best)]
+        # an implausible split of known pieces (more rule words make more of them) still
+        # leaves the reading with one unknown piece below
         if (
             unknown
             and MIN_UNKNOWN + 2 <= n <= MAX_WITH_UNKNOWN

@@ -64,6 +64,10 @@ def read_yaml(path: Path, display: str) -> Any:
         if exc.context and exc.context_mark is not None:
             # "while parsing a flow sequence": say where the unclosed thing started
             message += f" ({exc.context} started on line {exc.context_mark.line + 1})"
+        if "'@'" in str(exc.problem) or (
+            mark is not None and raw[mark.index : mark.index + 1] == "@"
+        ):
+            message += '; a lexicon reference must be quoted: "@partner"'
         raise RuleFileError(message, path=display, line=line) from exc
     except yaml.YAMLError as exc:
         raise RuleFileError(f"YAML error: {exc}", path=display) from exc

@@ -257,7 +257,9 @@ def test_broken_card_file_rejected_by_loader_and_schema(tmp_path: Path, name: st
     assert errors(card_file_schema(), doc), f"the schema accepts: {name}"
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in SHIPPED.glob("*.yaml")))
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in SHIPPED.glob("*.yaml") if p.name != "lexicons.yaml")
+)
 def test_broken_copy_of_a_shipped_file_rejected_by_both(
     broken_rules: BrokenRules, name: str
 ) -> None:

@@ -19,10 +19,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="interventions",
         description="Check search queries against intervention rules.",
     )
+    parser.add_argument("--version", action="version", version=f"interventions {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMANDS:
         module.register(sub)
     return parser
+
+
+def _version() -> str:
+    from interventions import __version__
+
+    return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,6 +25,11 @@ def register(sub: Any) -> None:
     p.add_argument("--locale", help="caller locale, e.g. pl-PL, sv-SE, en-GB")
     p.add_argument("--json", action="store_true", help="print JSON (one object per line)")
     p.add_argument("--explain", action="store_true", help="show the normalization trace")
+    p.add_argument(
+        "--exit-code",
+        action="store_true",
+        help="exit 3 when any query gets an intervention (0 when none does, 2 on errors)",
+    )
     add_rules_option(p)
     p.set_defaults(run=run)
 
@@ -32,18 +37,26 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     engine = engine_from_args(args)
     if args.query != "-":
-        _emit(engine, args.query, args)
-        return 0
+        hit = _emit(engine, args.query, args)
+        return INTERVENED if hit and args.exit_code else 0
     status = 0
+    any_hit = False
     for _, line in read_lines():
         if line is None:
             status = 1
             continue
-        _emit(engine, line, args)
+        any_hit |= _emit(engine, line, args)
+    if status == 0 and any_hit and args.exit_code:
+        return INTERVENED
     return status
 
 
-def _emit(engine: Engine, query: str, args: argparse.Namespace) -> None:
+INTERVENED = 3
+"""The exit status of ``check --exit-code`` when a query got an intervention."""
+
+
+def _emit(engine: Engine, query: str, args: argparse.Namespace) -> bool:
+    """Print the decision for ``query``; whether it intervenes."""
     if args.explain:
         explanation = engine.explain(query, locale=args.locale)
         if args.json:
@@ -65,7 +78,7 @@ def _emit(engine: Engine, query: str, args: argparse.Namespace) -> None:
             print(json.dumps(out, ensure_ascii=False))
         else:
             print(explanation.render())
-        return
+        return explanation.decision.intervenes
     decision = engine.check(query, locale=args.locale)
     if args.json:
         out = {"query": query, **decision.to_dict()}
@@ -73,6 +86,7 @@ def _emit(engine: Engine, query: str, args: argparse.Namespace) -> None:
     else:
         print(render(query, decision))
     sys.stdout.flush()
+    return decision.intervenes
 
 
 def render(query: str, d: Decision) -> str:
