@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -190,6 +191,13 @@ def _languages(m: YMap, where: _Where) -> frozenset[str]:
 # -- terms ------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """The tokens one written word of a term normalizes to. Rules repeat the same exception
+    words many times (every pack's help words), so each is normalized once."""
+    return tuple(t.text for t in normalize(word).tokens)
+
+
 def _term_tokens(text: str, where: _Where, line: int) -> tuple[tuple[str, ...], tuple[bool, ...]]:
     tokens: list[str] = []
     prefix: list[bool] = []
@@ -198,7 +206,7 @@ def _term_tokens(text: str, where: _Where, line: int) -> tuple[tuple[str, ...], 
         core = word.rstrip("*")
         if "*" in core:
             raise where.error(f"term {text!r}: '*' may only end a word (a prefix)", line)
-        normalized = [t.text for t in normalize(core).tokens]
+        normalized = _word_tokens(core)
         if not normalized:
             raise where.error(
                 f"term {text!r}: {core!r} normalizes to nothing (no letters or digits)", line

@@ -88,16 +88,19 @@ def test_cli_on_shipped_rules(capsys: pytest.CaptureFixture[str]) -> None:
     assert re.fullmatch(r"lint: 0 errors, \d+ warnings?, \d+ info\n", err)
 
 
-def test_cli_strict_fails_on_warnings(capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["lint", str(SHIPPED), "--no-sweep", "--today", TODAY.isoformat()]
+def test_cli_strict_fails_on_warnings(
+    broken_rules: BrokenRules, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["lint", str(broken_rules()), "--no-sweep", "--today", TODAY.isoformat()]
     assert main([*args, "--strict"]) == 1
     assert main([*args, "--severity", "error"]) == 0
     out, _ = capsys.readouterr()
     assert "STALE_VERIFIED" in out
 
 
-def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["lint", str(SHIPPED), "--no-sweep", "--json", "--today", "2030-01-01"]) == 0
+def test_cli_json(broken_rules: BrokenRules, capsys: pytest.CaptureFixture[str]) -> None:
+    root = str(broken_rules())
+    assert main(["lint", root, "--no-sweep", "--json", "--today", "2030-01-01"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert rows
     keys = {"severity", "path", "line", "rule_id", "card_id", "code", "term", "message"}

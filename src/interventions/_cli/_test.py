@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from interventions._engine import Engine, default_rules_path
-from interventions._testing import CASE_COLUMNS, RunReport, run_rule_tests
+from interventions._testing import CASE_COLUMNS, RunReport, read_cases, run_rule_tests
 
 __all__ = ["register"]
 
@@ -42,6 +42,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     rules = args.rules or str(default_rules_path())
+    for path in args.cases:
+        read_cases(Path(path))  # a broken case file fails before the rules are compiled
     engine = Engine.from_path(rules)
     report = run_rule_tests(rules, args.cases, engine=engine)
     print_report(report, verbose=args.verbose, trace=not args.no_trace)
