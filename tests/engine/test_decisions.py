@@ -279,3 +279,22 @@ def test_engine_loads_a_compiled_artefact(mini: Engine, tmp_path: object) -> Non
     path.write_bytes(path.read_bytes()[:-5])
     with pytest.raises(ArtifactError):
         Engine.load(path)
+
+
+def test_a_regex_out_of_time_is_never_an_error_and_both_paths_agree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One regex runner for the word memo and the full path: when a pattern runs out of time
+    the query still gets a decision, and the memo path defers to the full path, which decides
+    it the same way (as not matching)."""
+    import interventions._match as match
+
+    from ..conftest import MINI_RULES
+
+    engine = Engine.from_path(MINI_RULES)
+    monkeypatch.setattr(match, "REGEX_TIMEOUT", 1e-12)
+    for query in ["want to kill myself " * 40, "kill herself", "banana bread"]:
+        for _ in range(2):  # the second time from the word memo
+            decision = engine.check(query)
+            assert decision == engine._check_fully(query, None), query
+            assert all(m.kind.value != "regex" for m in decision.matches)
