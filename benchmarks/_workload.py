@@ -459,7 +459,7 @@ def peer_terms(ruleset: RuleSet) -> PeerTerms:
     fuzzy: list[tuple[str, int]] = []
     for rule in ruleset.rules:
         for term in rule.terms:
-            if term.kind is TermKind.REGEX or not term.tokens:
+            if term.kind in (TermKind.REGEX, TermKind.NEAR) or not term.tokens:
                 continue
             if len(term.tokens) > 1:
                 phrases.append(" ".join(term.tokens))
@@ -632,7 +632,9 @@ def make_workload(params: WorkloadParams | None = None) -> Workload:
     }
     # Rule terms in queries come from the 1k set whatever sizes run, so the stream is the same.
     source = build_ruleset(seed_rules, filler, min(QUERY_TERMS_FROM, largest), "queries")
-    rule_terms = [t for r in source.rules for t in r.terms if t.kind is not TermKind.REGEX]
+    rule_terms = [
+        t for r in source.rules for t in r.terms if t.kind not in (TermKind.REGEX, TermKind.NEAR)
+    ]
     queries, classes, stats = generate_queries(
         params.queries, vocab, rule_terms, random.Random(params.seed + 1)
     )
