@@ -19,11 +19,7 @@ KEPT_FOLDERS = {"cards", "quality", "vocabulary", "lint"}
 def _packs(folder: str, names: list[str]) -> list[str]:
     if Path(folder) != SHIPPED:
         return [n for n in names if n.startswith("known_false_positives_")]
-    return [
-        n
-        for n in names
-        if ((SHIPPED / n).is_dir() and n not in KEPT_FOLDERS) or n == "lexicons.yaml"
-    ]
+    return [n for n in names if (SHIPPED / n).is_dir() and n not in KEPT_FOLDERS]
 
 
 def copy_rules(
