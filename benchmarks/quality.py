@@ -196,7 +196,7 @@ def build_items(
     terms = [
         (rule, term)
         for rule in ruleset.rules
-        if rule.status.value != "deprecated" and not is_pack_rule(rule.id)
+        if rule.status.value != "deprecated" and not is_pack_rule(rule.path, ruleset.source)
         for term in rule.terms
         if term.kind not in (TermKind.REGEX, TermKind.NEAR)
     ]
@@ -227,11 +227,11 @@ def build_items(
     return items
 
 
-def is_pack_rule(rule_id: str) -> bool:
-    """A rule of a language pack (``es.sh.crisis_statement``): packs are measured on their own
+def is_pack_rule(path: str, root: str) -> bool:
+    """A rule of a language pack (a file in ``rules/<lang>/``): packs are measured on their own
     evaluation sets (``benchmarks/languages.py``); the obfuscation families here are built for
     the shared Latin-script rules (leet digits, Latin look-alikes) and run on those."""
-    return len(rule_id.split(".", 1)[0]) == 2
+    return bool(root) and Path(path).parent.resolve() != Path(root).resolve()
 
 
 def _another_ending(
