@@ -65,7 +65,8 @@ def _with_packs(shipped: Engine, packs: set[str]) -> Engine:
 
 @pytest.fixture(scope="module")
 def scripts_sample(shipped: Engine) -> Engine:
-    return _with_packs(shipped, {"core", "ja", "ar", "ru"})
+    # the shared rules are compared on their own examples below; here the scripts
+    return _with_packs(shipped, {"ja", "ar", "ru"})
 
 
 SCRIPT_FRAGMENTS = [
@@ -82,7 +83,7 @@ SCRIPT_FRAGMENTS = [
 ]
 
 
-@settings(max_examples=100, **SETTINGS)
+@settings(max_examples=60, **SETTINGS)
 @given(st.lists(st.sampled_from(SCRIPT_FRAGMENTS), max_size=10).map("".join))
 def test_shipped_rules(scripts_sample: Engine, query: str) -> None:
     same_hits(scripts_sample, query)
@@ -97,7 +98,7 @@ def test_shipped_rules_on_their_own_examples(shipped: Engine, pack: str) -> None
     engine = _with_packs(shipped, {pack} if pack == "core" else {"core", pack})
     for rule in engine.ruleset.rules:
         if _pack_of(rule.path) == pack:
-            for example in (*rule.match_examples[:2], *rule.no_match_examples[:1]):
+            for example in (*rule.match_examples[:1], *rule.no_match_examples[:1]):
                 same_hits(engine, example.query)
 
 
