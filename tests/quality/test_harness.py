@@ -278,7 +278,13 @@ def test_shipped_known_file_is_valid() -> None:
 
 
 def test_harness_runs_on_a_fixed_rule_set(tmp_path: Path) -> None:
-    config = replace(quality.FAST, words_per_language=300, queries=300, pair_term_share=1.0)
+    config = replace(
+        quality.FAST,
+        words_per_language=300,
+        queries=300,
+        pair_term_share=1.0,
+        single_term_share=1.0,
+    )
     report = quality.run(config, rules=MINI_RULES, known_path=tmp_path / "none.yaml")
     keys = {t.key for t in report.targets()}
     assert {"identity", "recall:leet", "recall:typo1", "pairwise", "fp_queries"} <= keys
