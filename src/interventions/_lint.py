@@ -711,7 +711,7 @@ def _noise(term: Term, rule: Rule) -> tuple[list[str], str] | None:
     if any(unicodedata.category(c) == "Cf" for c in text):
         reasons.append("invisible characters")
     for word in text.split():
-        scripts = {_script(c) for c in word if c.isalpha()}
+        scripts = {script_of(c) for c in word if c.isalpha()}
         if "LATIN" in scripts and len(scripts) > 1:
             reasons.append("look-alike letters of another script")
             break
@@ -737,9 +737,6 @@ def _noise(term: Term, rule: Rule) -> tuple[list[str], str] | None:
     if not reasons:
         return None
     return reasons, " ".join(tokens)
-
-
-_script = script_of
 
 
 # -- examples -----------------------------------------------------------------------------------

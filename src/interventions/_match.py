@@ -286,31 +286,29 @@ def regex_text(norm: Normalized) -> tuple[str, list[int]]:
 def _regexes(index: Index, norm: Normalized, hits: list[Hit]) -> None:
     text, where = regex_text(norm)
     for tid, pattern in index.regexes:
-        for a, b in _regex_spans(pattern, text):
+        for a, b in _regex_spans(pattern, text) or ():
             hits.append((tid, where[a], where[b - 1] + 1))
 
 
-def _regex_spans(pattern: regex.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """The one place regex terms run: the non-empty spans of ``pattern`` in ``text``, within
-    ``REGEX_TIMEOUT``; a pattern that runs out of time counts as not matching (the query is
-    never the reason a search fails)."""
+def _regex_spans(pattern: regex.Pattern[str], text: str) -> list[Span] | None:
+    """The one place regex terms run: the non-empty spans of ``pattern`` in ``text``, or None
+    when the pattern ran out of ``REGEX_TIMEOUT`` (the full path then counts it as not matching:
+    the query is never the reason a search fails)."""
     try:
         return [
             m.span() for m in pattern.finditer(text, timeout=REGEX_TIMEOUT) if m.end() > m.start()
         ]
     except TimeoutError:
-        return []
+        return None
 
 
 def regex_may_match(index: Index, text: str) -> bool:
     """Whether a regex term may match ``text``: the word memo's check before it answers a
-    query from its words. A pattern that runs out of time says yes, so the full path (which
-    runs it the same way, through ``_regex_spans``) decides."""
+    query from its words. A pattern that runs out of time says yes, so the full path, which
+    runs it the same way, decides."""
     for _, pattern in index.regexes:
-        try:
-            if any(m.end() > m.start() for m in pattern.finditer(text, timeout=REGEX_TIMEOUT)):
-                return True
-        except TimeoutError:
+        spans = _regex_spans(pattern, text)
+        if spans is None or spans:
             return True
     return False
 

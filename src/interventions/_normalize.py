@@ -167,8 +167,6 @@ def _is_ignorable(c: str) -> bool:
     )
 
 
-_script = script_of
-
 _APOSTROPHES = frozenset("\u02bc\u02bb\u2019\u2018")
 """Apostrophes written as letters or quotes (Ukrainian б\u02bcє, м\u2019ясо) read as ``'``."""
 
@@ -277,7 +275,7 @@ def _step_confusables(chars: Chars) -> Chars:
         j = k
         scripts: set[str] = set()
         while j < n and _is_word_char(out[j][0]):
-            s = _script(out[j][0])
+            s = script_of(out[j][0])
             if s:
                 scripts.add(s)
             j += 1
@@ -290,8 +288,10 @@ def _step_confusables(chars: Chars) -> Chars:
             # look-alikes mean Latin
             out[k] = (MIXED_SCRIPT[out[k][0]], out[k][1])
         elif len(scripts) > 1 and len(scripts & _LOOKALIKE_SCRIPTS) > 1:
-            latin_letters = [c for c, _ in out[k:j] if _script(c) == "LATIN"]
-            other_letters = [c for c, _ in out[k:j] if _script(c) not in ("LATIN", "", "INHERITED")]
+            latin_letters = [c for c, _ in out[k:j] if script_of(c) == "LATIN"]
+            other_letters = [
+                c for c, _ in out[k:j] if script_of(c) not in ("LATIN", "", "INHERITED")
+            ]
             # which script the word is in: the one whose look-alikes explain the other letters;
             # when both can, the one with more letters
             cyrillic = scripts <= {"LATIN", "CYRILLIC"} and all(
@@ -309,7 +309,7 @@ def _step_confusables(chars: Chars) -> Chars:
                 # look Latin is transliterated, so the word stays one token (ПPOAHA)
                 for m in range(k, j):
                     c, i = out[m]
-                    if _script(c) not in ("LATIN", "", "INHERITED"):
+                    if script_of(c) not in ("LATIN", "", "INHERITED"):
                         out[m] = (MIXED_SCRIPT.get(c) or _latin_of(c), i)
         k = j
     return out
