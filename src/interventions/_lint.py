@@ -98,6 +98,7 @@ CODES: dict[str, str] = {
     "SHORT_UNSPACED_TERM": "a Japanese/Chinese/Thai term too short to be found inside longer runs",
     "CARD_LOCALE_MISSING": "a card without text/resources for a language or region a rule needs",
     "STALE_VERIFIED": "a resource whose verified date is older than the limit (365 days)",
+    "VERIFIED_IN_FUTURE": "a resource whose verified date is after today (a typo, or a clock)",
     "SUPERSEDED_NUMBER": "a card shows a number listed in quality/superseded_numbers.yaml",
     "REDOS": "a regex at risk of catastrophic backtracking",
     "REGEX_NEVER_MATCHES": "a regex atom that cannot match normalized text (lower-case ASCII)",
@@ -309,7 +310,7 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _load(root: Path, today: dt.date) -> tuple[RuleSet | None, list[Finding]]:
+def _load(root: Path) -> tuple[RuleSet | None, list[Finding]]:
     """The rule set, and a SCHEMA finding per broken file.
 
     Files are parsed one by one so that every broken file is reported in one run; the checks
@@ -320,7 +321,7 @@ def _load(root: Path, today: dt.date) -> tuple[RuleSet | None, list[Finding]]:
     cards: dict[str, CardDefinition] = {}
     for p in _yaml_files(root / "cards"):
         try:
-            card = _parse_card(p, str(p), today)
+            card = _parse_card(p, str(p))
         except RuleFileError as exc:
             findings.append(_schema_finding(exc))
             continue
@@ -354,7 +355,7 @@ def _load(root: Path, today: dt.date) -> tuple[RuleSet | None, list[Finding]]:
             findings.append(_schema_finding(exc))
     if not findings:
         try:
-            return load_rules(root, today=today), []
+            return load_rules(root), []
         except RuleFileError as exc:
             findings.append(_schema_finding(exc))
     kept: dict[str, Rule] = {}
@@ -425,7 +426,7 @@ def run_lint(
         config = read_config(config)
     today = today or dt.date.today()
 
-    ruleset, findings = _load(root, today)
+    ruleset, findings = _load(root)
     ran = set(CODES) - {"SCHEMA"} if ruleset is not None and not findings else set()
     if ruleset is not None:
         engine = Engine(ruleset)
@@ -955,7 +956,20 @@ def _stale(card: CardDefinition, doc: YMap, stale_days: int, today: dt.date) -> 
             if not isinstance(verified, dt.date):
                 continue
             age = (today - verified).days
-            if age > stale_days:
+            if age < 0:  # a warning, not a load error: loading never depends on the clock
+                out.append(
+                    Finding(
+                        Severity.WARNING,
+                        card.path,
+                        item.key_lines.get("verified", item.line),
+                        None,
+                        "VERIFIED_IN_FUTURE",
+                        f"resource {item.get('name')!r} ({key}) was verified {verified}, "
+                        f"{-age} days after today ({today}): check the date",
+                        card_id=card.id,
+                    )
+                )
+            elif age > stale_days:
                 out.append(
                     Finding(
                         Severity.WARNING,

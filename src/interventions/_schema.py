@@ -4,8 +4,9 @@ The loader is the authority; these schemas describe the same format so that an e
 complete keys and flag mistakes while typing. ``tests/tooling/test_schema.py`` keeps the two in
 sync: the key sets here equal the loader's constants, every shipped file validates, and files
 the loader rejects for their shape are rejected here too. Some checks only the loader can do
-(duplicate ids across files, a card that exists, term normalization, dates in the future), and
-YAML dates arrive in an editor as text, so ``verified`` is a date-shaped string here.
+(duplicate ids across files, a card that exists, term normalization), lint warns of dates in
+the future, and YAML dates arrive in an editor as text, so ``verified`` is a date-shaped string
+here.
 """
 
 from __future__ import annotations
