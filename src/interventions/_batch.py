@@ -8,12 +8,17 @@ its :class:`Engine` once) and come back in input order, so the output does not d
 
 from __future__ import annotations
 
+import ast
 import enum
 import heapq
 import json
+import linecache
 import multiprocessing
 import os
+import pickle
+import signal
 import sys
+import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -42,6 +47,7 @@ __all__ = [
     "Progress",
     "RawLine",
     "TopCounter",
+    "UnguardedMainError",
     "decision_record",
     "map_chunks",
     "open_log",
@@ -322,6 +328,10 @@ class Outcome(NamedTuple):
     matched: tuple[str, ...]
     output: bytes | None
     error: str | None
+    shadow: tuple[str, ...] = ()
+    """Rules on trial that matched (``Decision.shadow``): counted apart, never deciding."""
+    support: bool = False
+    """The decision was help-seeking (``Decision.intent`` is support)."""
 
 
 def decision_record(
@@ -349,6 +359,15 @@ def decision_record(
         }
         for m in decision.matches
     ]
+    if decision.intent is not None:
+        out["intent"] = decision.intent.value
+    if decision.cues:
+        out["cues"] = [{"text": m.text, "span": [m.start, m.end]} for m in decision.cues]
+    if decision.shadow:
+        out["shadow"] = [
+            {"rule_id": m.rule_id, "action": m.action.value, "span": [m.start, m.end]}
+            for m in decision.shadow
+        ]
     if decision.truncated:
         out["truncated"] = True
     return out
@@ -373,10 +392,17 @@ def parse_or_error(raw: RawLine, spec: InputSpec) -> tuple[str, str | None] | st
 class _BatchWorker:
     """Checks chunks of lines with one engine; built once per process."""
 
-    def __init__(self, ruleset: RuleSet, spec: InputSpec, locale: str | None) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        spec: InputSpec,
+        locale: str | None,
+        at: dt.datetime | None = None,
+    ) -> None:
         self.engine = Engine(ruleset)
         self.spec = spec
         self.locale = locale
+        self.at = at
 
     def __call__(self, chunk: Chunk) -> list[Outcome]:
         start, lines = chunk
@@ -391,7 +417,7 @@ class _BatchWorker:
                 out.append(Outcome(number, None, "", None, None, (), None, parsed))
                 continue
             query, locale = parsed
-            d = check(query, locale=locale or self.locale)
+            d = check(query, locale=locale or self.locale, at=self.at)
             record = decision_record(query, d, line=number, locale=locale)
             matched = tuple(dict.fromkeys(m.rule_id for m in d.matches))
             out.append(
@@ -404,6 +430,8 @@ class _BatchWorker:
                     matched,
                     _encode(record),
                     None,
+                    tuple(dict.fromkeys(m.rule_id for m in d.shadow)),
+                    d.intent is not None,
                 )
             )
         return out
@@ -420,8 +448,13 @@ class ChunkWorker(Protocol[_R_co]):
 _STATE: Any = None
 
 
-def _init_worker(factory: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _init_worker(state_file: str) -> None:
     global _STATE  # noqa: PLW0603 - one state per worker process, by design
+    # Ctrl-C reaches the whole process group: the parent stops the run and says so in one
+    # line, so a worker must not print a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with open(state_file, "rb") as f:
+        factory, args = pickle.load(f)  # written by map_chunks, in its own temporary folder
     _STATE = factory(*args)
 
 
@@ -449,14 +482,28 @@ def map_chunks(
         for chunk in chunks:
             yield worker(chunk)
         return
+    refuse_unguarded_main()
     # spawn, not fork: a forked child inherits locks held by other threads of the parent.
     # ProcessPoolExecutor rather than Pool: a worker that dies raises BrokenProcessPool here
     # instead of being restarted forever while the parent waits.
+    # The worker's state goes through a file, not the initializer's arguments: those are
+    # written into a pipe to the new process, and when the process dies before reading them
+    # all (a rule set is larger than a pipe's buffer) that write blocks forever.
     ctx = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(prefix="interventions-") as tmp:
+        state_file = os.path.join(tmp, "worker.pickle")
+        with open(state_file, "wb") as f:
+            pickle.dump((factory, args), f, protocol=pickle.HIGHEST_PROTOCOL)
+        yield from _map_in_pool(ctx, state_file, chunks, jobs)
+
+
+def _map_in_pool(
+    ctx: multiprocessing.context.BaseContext, state_file: str, chunks: Iterable[Chunk], jobs: int
+) -> Iterator[Any]:
     with ProcessPoolExecutor(
-        jobs, mp_context=ctx, initializer=_init_worker, initargs=(factory, args)
+        jobs, mp_context=ctx, initializer=_init_worker, initargs=(state_file,)
     ) as pool:
-        pending: deque[Future[_R]] = deque()
+        pending: deque[Future[Any]] = deque()
         limit = 2 * jobs + 2
         try:
             for chunk in chunks:
@@ -466,7 +513,72 @@ def map_chunks(
             while pending:
                 yield pending.popleft().result()
         except BrokenProcessPool as exc:
-            raise InterventionsError(f"a worker process died ({exc}); try --jobs 1") from exc
+            raise InterventionsError(
+                f"a worker process died ({exc}); try --jobs 1, and check that the script "
+                "calling interventions runs it under an 'if __name__ == \"__main__\":' guard"
+            ) from exc
+
+
+class UnguardedMainError(InterventionsError):
+    """``jobs > 1`` was asked for from the top level of a script without a main guard."""
+
+
+def _main_guard_test(test: ast.expr) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in ast.walk(test))
+
+
+def _guarded(tree: ast.Module, line: int) -> bool:
+    """Whether ``line`` sits in the body of an ``if __name__ ...:`` block of a module (at any
+    depth), so that re-running the module as ``__mp_main__`` skips it."""
+    return any(
+        isinstance(node, ast.If)
+        and _main_guard_test(node.test)
+        and node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.lineno)
+        for node in ast.walk(tree)
+    )
+
+
+def refuse_unguarded_main() -> None:
+    """Raise :class:`UnguardedMainError` when worker processes would re-run the caller's script.
+
+    Worker processes are spawned, and a spawned process imports the parent's ``__main__`` module
+    again (as ``__mp_main__``). If the statement of that script that is running now is not under
+    an ``if __name__ == "__main__":`` guard, every worker would run it again: open and truncate
+    the same output file, start workers of its own, and the parent would wait forever. Asked
+    from inside such a re-run (a worker's bootstrap), this raises too, so the worker exits at
+    once instead of hanging. Scripts whose source cannot be read, notebooks and ``python -c``
+    are not checked (the last two have no file to re-run).
+    """
+    frame = sys._getframe(1)
+    outer = None
+    while frame is not None:
+        if frame.f_code.co_name == "<module>":
+            name = frame.f_globals.get("__name__")
+            if name == "__mp_main__":
+                raise UnguardedMainError(_UNGUARDED.format(where="this worker's __main__"))
+            if name == "__main__":
+                outer = frame
+        frame = frame.f_back  # type: ignore[assignment]
+    if outer is None:
+        return
+    filename, line = outer.f_code.co_filename, outer.f_lineno
+    source = "".join(linecache.getlines(filename))
+    if not source:
+        return
+    try:
+        tree = ast.parse(source, filename)
+    except (SyntaxError, ValueError):
+        return
+    if not _guarded(tree, line):
+        raise UnguardedMainError(_UNGUARDED.format(where=f"{filename}, line {line},"))
+
+
+_UNGUARDED = (
+    "jobs > 1 starts worker processes, and each imports the main script again: {where} is not "
+    "under an 'if __name__ == \"__main__\":' guard, so every worker would run it again (and "
+    "the run would never finish). Put the script's top-level code under that guard, or use "
+    "jobs=1."
+)
 
 
 # -- the summary -----------------------------------------------------------------------------
@@ -544,6 +656,7 @@ class _RuleStats:
     action: str
     decisions: int = 0
     matched: int = 0
+    shadow: int = 0  # queries it matched while on trial (status: experimental)
     top: TopCounter[str] = field(default_factory=lambda: TopCounter[str](TRACKED_PER_RULE))
 
 
@@ -572,6 +685,9 @@ class BatchSummary:
     categories: Counter[str] = field(default_factory=Counter)
     rules: dict[str, _RuleStats] = field(default_factory=dict)
     elapsed: float = 0.0
+    at: str | None = None
+    support: int = 0
+    shadow: int = 0
 
     @classmethod
     def for_ruleset(cls, ruleset: RuleSet, **kwargs: Any) -> BatchSummary:
@@ -603,6 +719,14 @@ class BatchSummary:
             stats = self.rules[rule_id]
             stats.matched += 1
             stats.top.add(o.query)
+        if o.support:
+            self.support += 1
+        if o.shadow:
+            self.shadow += 1
+            for rule_id in o.shadow:
+                stats = self.rules[rule_id]
+                stats.shadow += 1
+                stats.top.add(o.query)
 
     @property
     def intervened(self) -> int:
@@ -622,7 +746,10 @@ class BatchSummary:
             "blank": self.blank,
             "errors": self.errors,
             "error_examples": [{"line": n, "error": e} for n, e in self.error_examples],
+            "at": self.at,
             "intervened": self.intervened,
+            "support": self.support,
+            "shadow": self.shadow,
             "actions": {a.value: self.actions.get(a.value, 0) for a in Action},
             "categories": dict(sorted(self.categories.items(), key=lambda kv: (-kv[1], kv[0]))),
             "rules": {
@@ -631,12 +758,15 @@ class BatchSummary:
                     "action": s.action,
                     "decisions": s.decisions,
                     "matched": s.matched,
+                    "shadow": s.shadow,
                     "top_queries": [
                         {"query": q, "count": c, "error": e}
                         for q, c, e in s.top.most_common(self.top_n)
                     ],
                 }
-                for rule_id, s in sorted(self.rules.items(), key=lambda kv: (-kv[1].matched, kv[0]))
+                for rule_id, s in sorted(
+                    self.rules.items(), key=lambda kv: (-kv[1].matched - kv[1].shadow, kv[0])
+                )
             },
             "top_n": self.top_n,
             "tracked_per_rule": self.tracked,
@@ -712,12 +842,14 @@ def run_batch(
     tracked: int = TRACKED_PER_RULE,
     on_error: Callable[[int, str], None] | None = None,
     progress: Progress | None = None,
+    at: dt.datetime | None = None,
 ) -> BatchSummary:
     """Check every query of a log; write one JSON decision per query to ``out``.
 
     ``source`` is a path (``"-"`` for stdin), a binary stream or an iterable of lines (bytes or
     str). ``ruleset`` defaults to the shipped rules. ``locale`` applies to lines that do not
-    carry their own. Lines that cannot be read are passed to ``on_error(line, message)`` and
+    carry their own. ``at`` is the moment windowed rules and campaigns are judged at (default
+    now, as each query is checked). Lines that cannot be read are passed to ``on_error(line, message)`` and
     counted; the run goes on. Memory does not grow with the number of lines.
 
     >>> import io
@@ -737,6 +869,7 @@ def run_batch(
         jobs=jobs,
         top_n=top_n,
         tracked=tracked,
+        at=None if at is None else at.isoformat(),
     )
     if log.spec.header:
         summary.lines += 1  # the TSV header line
@@ -747,7 +880,7 @@ def run_batch(
         if progress is not None and progress.enabled:
             progress.total_bytes = progress.total_bytes or log.size
             chunks = _measured(chunks, progress)
-        for outcomes in map_chunks(_BatchWorker, (ruleset, log.spec, locale), chunks, jobs=jobs):
+        for outcomes in map_chunks(_BatchWorker, (ruleset, log.spec, locale, at), chunks, jobs=jobs):
             for o in outcomes:
                 summary.add(o)
                 if o.output is not None:
