@@ -1,6 +1,10 @@
 """The public surface is small on purpose; an export that appears or disappears is a decision."""
 
+import subprocess
+import sys
+
 import interventions
+from interventions import tools
 
 
 def test_public_names() -> None:
@@ -12,6 +16,7 @@ def test_public_names() -> None:
         "Engine",
         "Explanation",
         "InputError",
+        "Intent",
         "InterventionsError",
         "Match",
         "Resource",
@@ -33,3 +38,41 @@ def test_modules_behind_the_api_are_private() -> None:
         obj = getattr(interventions, name)
         module = getattr(obj, "__module__", "interventions")
         assert module == "interventions" or module.split(".")[1].startswith("_"), (name, module)
+
+
+def test_tools_public_names() -> None:
+    assert sorted(tools.__all__) == [
+        "BatchSummary",
+        "Case",
+        "CaseFileError",
+        "CaseResult",
+        "ChangeKind",
+        "DEFAULT_FAIL_ON",
+        "DiffReport",
+        "Finding",
+        "InputFormat",
+        "LintConfigError",
+        "RunReport",
+        "Severity",
+        "UnguardedMainError",
+        "VocabWord",
+        "diff_rules",
+        "lint_rules",
+        "read_vocabulary",
+        "run_batch",
+        "run_rule_tests",
+    ]
+
+
+def test_every_tools_name_exists_and_its_module_is_private_or_tools() -> None:
+    for name in tools.__all__:
+        obj = getattr(tools, name)
+        module = getattr(obj, "__module__", "interventions.tools")
+        assert module == "interventions.tools" or module.split(".")[1].startswith("_"), name
+
+
+def test_the_library_does_not_import_the_tools() -> None:
+    # the hot path stays free of the tooling (and of what it imports)
+    code = "import sys, interventions; print('interventions.tools' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

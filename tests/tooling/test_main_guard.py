@@ -23,7 +23,7 @@ TIMEOUT = 60  # seconds; a run that hangs is killed and the test fails
 
 SNIPPET = """\
 from interventions import load_rules
-from interventions._batch import run_batch
+from interventions.tools import run_batch
 
 with open("decisions.jsonl", "wb") as out:
     summary = run_batch({log!r}, ruleset=load_rules({rules!r}), out=out, jobs=2,
