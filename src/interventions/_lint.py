@@ -102,7 +102,8 @@ CODES: dict[str, str] = {
     "SUPERSEDED_NUMBER": "a card shows a number listed in quality/superseded_numbers.yaml",
     "REDOS": "a regex at risk of catastrophic backtracking",
     "REGEX_NEVER_MATCHES": "a regex atom that cannot match normalized text (lower-case ASCII)",
-    "NO_VOCABULARY": "the common-word sweep did not run (wordfreq missing, no --vocab)",
+    "NO_VOCABULARY": "the common-word sweep did not run (wordfreq missing, no --vocab): an "
+    "error for each block/redirect rule with prefix or substring terms",
     "UNUSED_EXCLUSION": "an exclusion in the lint config that matched no finding",
     "UNUSED_LEXICON": "a lexicon (lexicons: in a rule folder) that no rule refers to",
 }
@@ -394,8 +395,9 @@ def lint_rules(
     """Lint the rules folder at ``path`` and return the findings, sorted by place.
 
     ``vocab`` is the benign vocabulary of the common-word sweep; None means wordfreq's top
-    :data:`DEFAULT_VOCAB_SIZE` words of en, pl and sv when wordfreq is installed (otherwise an
-    info finding says the sweep did not run); an empty list turns the sweep off. ``config`` is a
+    :data:`DEFAULT_VOCAB_SIZE` words of en, pl and sv when wordfreq is installed (otherwise the
+    sweep cannot run: a ``NO_VOCABULARY`` error for each block or redirect rule with prefix or
+    substring terms, an info if there is none); an empty list turns the sweep off. ``config`` is a
     :class:`LintConfig` or the path of one; None reads ``<path>/lint/config.yaml`` if it exists.
 
     Raises :class:`RuleFileError` if ``path`` is not a folder and :class:`LintConfigError` for a
@@ -1025,17 +1027,50 @@ def _vocabulary(
     try:
         return wordfreq_vocabulary()
     except LintConfigError as exc:
-        findings.append(
-            Finding(
-                Severity.INFO,
-                ruleset.source,
-                None,
-                None,
-                "NO_VOCABULARY",
-                f"common-word sweep skipped: {exc}",
+        unchecked = _unswept(ruleset)
+        findings += unchecked
+        if not unchecked:
+            findings.append(
+                Finding(
+                    Severity.INFO,
+                    ruleset.source,
+                    None,
+                    None,
+                    "NO_VOCABULARY",
+                    f"common-word sweep skipped: {exc}",
+                )
             )
-        )
         return []
+
+
+_SWEPT_KINDS = (TermKind.PREFIX, TermKind.SUBSTRING)
+
+
+def _unswept(ruleset: RuleSet) -> list[Finding]:
+    """Without a vocabulary, the prefix and substring terms of block and redirect rules are
+    errors: only the sweep finds the unrelated words they hit (``anal*`` in "data analysis"),
+    and a missing optional package must not let such a rule pass."""
+    out = []
+    for rule in ruleset.rules:
+        if rule.action not in (Action.BLOCK, Action.REDIRECT) or rule.status.value == "deprecated":
+            continue
+        terms = [t for t in rule.terms if t.kind in _SWEPT_KINDS]
+        if terms:
+            listed = ", ".join(_describe(t) for t in terms[:_LISTED_WORDS])
+            more = f" and {len(terms) - _LISTED_WORDS} more" if len(terms) > _LISTED_WORDS else ""
+            out.append(
+                Finding(
+                    Severity.ERROR,
+                    rule.path,
+                    terms[0].line,
+                    rule.id,
+                    "NO_VOCABULARY",
+                    f"{listed}{more} of a {rule.action.value} rule could not be checked against "
+                    "common words: the sweep needs wordfreq (pip install wordfreq) or a word "
+                    "list (--vocab FILE); --no-sweep skips it knowingly",
+                )
+            )
+    return out
 
 
 def _sweep(ruleset: RuleSet, engine: Engine, vocab: list[VocabWord]) -> list[Finding]:

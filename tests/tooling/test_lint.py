@@ -117,12 +117,53 @@ def test_wordfreq_vocabulary_works_on_a_few_hundred_words() -> None:
     assert not [f for f in findings if f.severity is Severity.ERROR]
 
 
-def test_missing_wordfreq_is_an_info_finding(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "wordfreq", None)  # makes `import wordfreq` fail
+DANGEROUS = """\
+category: zz_test
+card: zz_card
+rules:
+  - id: zz.dangerous
+    action: block
+    terms:
+      - {prefix: anal}
+      - {substring: spira}
+    examples:
+      match: [anal]
+"""
+"""The issue's rule: without a vocabulary it blocks "data analysis" and "inspiration"."""
+
+
+def test_without_wordfreq_a_blocking_prefix_or_substring_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, broken_rules: BrokenRules, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "wordfreq", None)  # what a plain `pip install` has
     with pytest.raises(LintConfigError, match="wordfreq"):
         wordfreq_vocabulary()
-    findings = lint_rules(SHIPPED, today=TODAY)
-    assert [f.code for f in findings if f.code == "NO_VOCABULARY"] == ["NO_VOCABULARY"]
+    root = broken_rules(rules=DANGEROUS, card=CARD)
+    findings = lint_rules(root, today=TODAY)
+    (f,) = only(findings, "NO_VOCABULARY", "zz.dangerous")
+    assert f.severity is Severity.ERROR and f.line == 7
+    assert "prefix 'anal*', substring 'spira' of a block rule" in f.message
+    assert "pip install wordfreq" in f.message
+    assert exit_code(findings) == 1
+    # the command line says the same and fails
+    assert main(["lint", str(root), "--today", str(TODAY)]) == 1
+    assert "zz.dangerous NO_VOCABULARY" in capsys.readouterr().out
+    # a word list, or skipping the sweep on purpose, is a decision someone made
+    assert not only(lint_rules(root, vocab=read_vocabulary(VOCAB), today=TODAY), "NO_VOCABULARY")
+    assert not only(lint_rules(root, vocab=[], today=TODAY), "NO_VOCABULARY")
+
+
+def test_without_wordfreq_other_rules_get_an_info(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "wordfreq", None)
+    (tmp_path / "cards").mkdir()
+    (tmp_path / "cards" / "zz_card.yaml").write_text(CARD, encoding="utf-8")
+    banner = DANGEROUS.replace("action: block", "action: banner")
+    (tmp_path / "zz.yaml").write_text(banner, encoding="utf-8")
+    findings = lint_rules(tmp_path, today=TODAY)
+    (f,) = only(findings, "NO_VOCABULARY")
+    assert f.severity is Severity.INFO and f.rule_id is None
 
 
 # -- broken copies -------------------------------------------------------------------------------
