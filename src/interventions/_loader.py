@@ -766,6 +766,38 @@ def rule_files(root: Path) -> list[Path]:
     return out
 
 
+def _duplicate(
+    first: Rule, second: Rule, loaded: Iterable[Rule], in_file: Iterable[Rule]
+) -> RuleFileError:
+    """The error for a rule id defined twice, placed on the definition that looks newer.
+
+    The id stays with the file where the rules of its prefix live (``ed.`` in ``ed.thinspo``):
+    the definition in the file with fewer rules of that prefix is reported, so a draft that
+    reuses an id is blamed, not the untouched file the id has always been in. A tie (or both in
+    one file) goes to the one loaded later (files sort by path, top-level files before
+    sub-folders). The message names the other place.
+    """
+    prefix = first.id.split(".", 1)[0] + "."
+
+    def kin(rules: Iterable[Rule], path: str) -> int:
+        return sum(r.path == path and r.id.startswith(prefix) for r in rules)
+
+    if first.path != second.path and kin(in_file, second.path) > kin(loaded, first.path):
+        return RuleFileError(
+            f"duplicate rule id (also defined at {second.path}:{second.line}, the file where "
+            f"the {prefix}* rules live, so this one is taken to be the newer)",
+            path=first.path,
+            line=first.line,
+            rule_id=first.id,
+        )
+    return RuleFileError(
+        f"duplicate rule id (first defined at {first.path}:{first.line})",
+        path=second.path,
+        line=second.line,
+        rule_id=second.id,
+    )
+
+
 def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
     """Load and validate the rules folder at ``path``.
 
@@ -815,13 +847,7 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
         used |= used_here
         for rule in parsed:
             if rule.id in rules:
-                first = rules[rule.id]
-                raise RuleFileError(
-                    f"duplicate rule id (first defined at {first.path}:{first.line})",
-                    path=rule.path,
-                    line=rule.line,
-                    rule_id=rule.id,
-                )
+                raise _duplicate(rules[rule.id], rule, rules.values(), parsed)
             if rule.card not in cards:
                 known = ", ".join(sorted(cards)) or "none"
                 raise RuleFileError(
