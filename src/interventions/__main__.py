@@ -1,3 +1,4 @@
 from interventions._cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # batch --jobs N: spawned workers import this module again
+    raise SystemExit(main())

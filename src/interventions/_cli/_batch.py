@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from interventions._artifact import ruleset_from_path
 from interventions._batch import TOP_QUERIES, InputFormat, Progress, run_batch
+from interventions._cli._output import check_outputs, output_stream, write_text_output
 from interventions._engine import Engine
-from interventions._errors import InputError
 from interventions._model import RuleSet
-from interventions._report import render_batch_html, write_html
+from interventions._report import render_batch_html
 
-__all__ = [
-    "add_input_options",
-    "output_stream",
-    "register",
-    "render_summary",
-    "ruleset_from_args",
-    "write_text_output",
-]
+__all__ = ["add_input_options", "register", "render_summary", "ruleset_from_args"]
 
 
 def add_input_options(p: argparse.ArgumentParser) -> None:
@@ -49,21 +40,6 @@ def ruleset_from_args(path: str | None) -> RuleSet:
     if path:
         return ruleset_from_path(path)
     return Engine.default().ruleset
-
-
-@contextlib.contextmanager
-def output_stream(path: str | None) -> Iterator[IO[bytes]]:
-    """Binary stdout, or the file at ``path``."""
-    if path is None or path == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    try:
-        f = open(path, "wb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    with f:
-        yield f
 
 
 def register(sub: Any) -> None:
@@ -93,6 +69,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_outputs(
+        [("-o", args.output), ("--summary", args.summary), ("--html", args.html)],
+        [("QUERIES", args.queries), ("--rules", args.rules)],
+    )
     ruleset = ruleset_from_args(args.rules)
     fmt = InputFormat(args.format) if args.format else None
     source = "-" if args.queries == "-" else Path(args.queries)
@@ -118,19 +98,9 @@ def run(args: argparse.Namespace) -> int:
     if args.summary:
         write_text_output(args.summary, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     if args.html:
-        write_text_output(args.html, render_batch_html(data), html=True)
+        write_text_output(args.html, render_batch_html(data))
     print(render_summary(data), file=sys.stderr)
     return 1 if summary.errors else 0
-
-
-def write_text_output(path: str, text: str, *, html: bool = False) -> None:
-    try:
-        if html:
-            write_html(path, text)
-        else:
-            Path(path).write_text(text, encoding="utf-8", errors="backslashreplace")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
 
 def _share(n: int, total: int) -> str:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import secrets
 import time
 from pathlib import Path
 from typing import Any
 
 from interventions._artifact import write_artifact
+from interventions._cli._output import check_outputs
 from interventions._engine import Engine
 from interventions._errors import ArtifactError, InputError
 from interventions._loader import load_rules
@@ -22,7 +26,9 @@ def register(sub: Any) -> None:
         description="Load, validate and compile RULES, then write the rule set and its "
         "compiled index to FILE as plain data (JSON, zlib-compressed) with a format version and "
         "a sha256 of the payload. Engine.load(FILE) then reads the index without compiling. The "
-        "file is read back and compared before the command succeeds.",
+        "file is written beside FILE, read back and compared, and only then renamed to FILE, "
+        "so FILE is never a partial or unchecked artefact. When FILE is a symbolic link, the "
+        "link itself is replaced; the file it pointed to is left alone.",
     )
     p.add_argument("rules", metavar="RULES", help="rules folder")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="artefact to write")
@@ -31,20 +37,31 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_outputs([("-o", args.output)], [("RULES", args.rules)])
     started = time.perf_counter()
     ruleset = load_rules(args.rules)
     engine = Engine(ruleset)
     yaml_seconds = time.perf_counter() - started
+    target = Path(args.output)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.check")
     try:
-        header = write_artifact(ruleset, args.output, compress=not args.no_compress)
-    except OSError as exc:
-        raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from exc
-    started = time.perf_counter()
-    loaded = Engine.load(args.output)
-    artifact_seconds = time.perf_counter() - started
-    if loaded._index != engine._index or loaded.ruleset != ruleset:
-        raise ArtifactError(f"{args.output}: reads back different from {args.rules} (a bug)")
-    size = Path(args.output).stat().st_size
+        try:
+            header = write_artifact(ruleset, tmp, compress=not args.no_compress)
+        except OSError as exc:
+            raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from exc
+        started = time.perf_counter()
+        loaded = Engine.load(tmp)
+        artifact_seconds = time.perf_counter() - started
+        if loaded._index != engine._index or loaded.ruleset != ruleset:
+            raise ArtifactError(f"{args.output}: reads back different from {args.rules} (a bug)")
+        size = tmp.stat().st_size
+        try:
+            os.replace(tmp, target)  # over the link itself when FILE is a symbolic link
+        except OSError as exc:
+            raise InputError(f"{args.output}: cannot write: {exc.strerror or exc}") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     print(
         f"compiled {header['rules']} rules and {header['cards']} cards from {args.rules} "
         f"into {args.output}\n"

@@ -12,7 +12,8 @@ from typing import IO, Any
 
 from interventions._artifact import ruleset_from_path
 from interventions._batch import InputFormat
-from interventions._cli._batch import add_input_options, output_stream, write_text_output
+from interventions._cli._batch import add_input_options
+from interventions._cli._output import check_outputs, output_stream, write_text_output
 from interventions._diff import DEFAULT_FAIL_ON, ChangeKind, diff_rules, parse_kinds
 from interventions._errors import InputError
 from interventions._report import render_diff_html
@@ -61,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
         fail_on = parse_kinds(args.fail_on)
     except ValueError as exc:
         raise InputError(f"--fail-on: {exc}") from exc
+    check_outputs(
+        [("-o", args.output), ("--summary", args.summary), ("--html", args.html)],
+        [("OLD", args.old), ("NEW", args.new), ("--queries", args.queries)],
+    )
     old = ruleset_from_path(args.old)
     new = ruleset_from_path(args.new)
     fmt = InputFormat(args.format) if args.format else None
@@ -88,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if args.summary:
         write_text_output(args.summary, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     if args.html:
-        write_text_output(args.html, render_diff_html(data), html=True)
+        write_text_output(args.html, render_diff_html(data))
     sys.stdout.write(render_report(data) + "\n")
     return report.exit_code
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
+from interventions._cli._output import check_outputs, write_text_output
 from interventions._schema import card_file_schema, dumps, rule_file_schema
 
 __all__ = ["register"]
@@ -27,7 +27,8 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     text = dumps(card_file_schema() if args.cards else rule_file_schema())
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        check_outputs([("-o", args.output)], [])
+        write_text_output(args.output, text)
     else:
         sys.stdout.write(text)
     return 0

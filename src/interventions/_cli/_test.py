@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from interventions._cli._output import check_outputs, write_text_output
 from interventions._engine import Engine, default_rules_path
 from interventions._testing import CASE_COLUMNS, RunReport, read_cases, run_rule_tests
 
@@ -42,13 +43,16 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     rules = args.rules or str(default_rules_path())
+    check_outputs(
+        [("--junit", args.junit)], [("RULES", rules), *(("CASES", c) for c in args.cases)]
+    )
     for path in args.cases:
         read_cases(Path(path))  # a broken case file fails before the rules are compiled
     engine = Engine.from_path(rules)
     report = run_rule_tests(rules, args.cases, engine=engine)
     print_report(report, verbose=args.verbose, trace=not args.no_trace)
     if args.junit:
-        Path(args.junit).write_text(report.to_junit(), encoding="utf-8")
+        write_text_output(args.junit, report.to_junit())
     return 0 if report.ok else 1
 
 
