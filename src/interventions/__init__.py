@@ -10,7 +10,7 @@ from interventions._decision import Card, Decision, Match
 from interventions._engine import Engine, Explanation
 from interventions._errors import ArtifactError, InputError, InterventionsError, RuleFileError
 from interventions._loader import load_rules
-from interventions._model import Action, Resource, RuleSet, TermKind
+from interventions._model import Action, Intent, Resource, RuleSet, TermKind
 
 __version__ = "0.1.0"
 
@@ -22,6 +22,7 @@ __all__ = [
     "Engine",
     "Explanation",
     "InputError",
+    "Intent",
     "InterventionsError",
     "Match",
     "Resource",

@@ -5,7 +5,7 @@ Loading an artefact skips YAML parsing, validation, term normalization and compi
 is never pickle: it is one line of JSON (the header) followed by the payload, two sections of
 JSON that may each be zlib-compressed::
 
-    {"format": "interventions.ruleset", "format_version": 2, ..., "payload_sha256": "…",
+    {"format": "interventions.ruleset", "format_version": 3, ..., "payload_sha256": "…",
      "sections": {"ruleset": [0, n], "index": [n, m]}}\n
     <ruleset section bytes><index section bytes>
 
@@ -28,18 +28,27 @@ from typing import Any, TypedDict, TypeVar, cast
 
 from interventions._compile import Index, paused_gc
 from interventions._errors import ArtifactError, InterventionsError
-from interventions._flat import FlatIndexError, index_from_data, index_to_data, refuse_float
+from interventions._flat import (
+    FlatIndexError,
+    index_from_data,
+    index_to_data,
+    refuse_float,
+    window_data,
+)
 from interventions._model import (
     Action,
+    Campaign,
     CardDefinition,
     CardText,
     Example,
+    Intent,
     Resource,
     Rule,
     RuleSet,
     Status,
     Term,
     TermKind,
+    Window,
 )
 from interventions._normalize import normalize
 
@@ -56,7 +65,7 @@ __all__ = [
 ]
 
 FORMAT_NAME = "interventions.ruleset"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Bumped whenever the payload layout changes; a reader refuses any other version.
 2: the compiled index is stored beside the rule set."""
 
@@ -196,7 +205,28 @@ def _rule_data(r: Rule, table: _TermTable) -> dict[str, Any]:
         "references": list(r.references),
         "path": r.path,
         "line": r.line,
+        "intent": r.intent.value,
+        "ignore_help_cue": r.ignore_help_cue,
+        "active": window_data(r.active),
     }
+
+
+def decode_window(obj: Any, where: str) -> Window | None:
+    """A window written by :func:`window_data` (``[from, until, yearly]`` or null)."""
+    if obj is None:
+        return None
+    if (
+        not isinstance(obj, list)
+        or len(obj) != 3
+        or not all(isinstance(d, str) for d in obj[:2])
+        or not isinstance(obj[2], bool)
+    ):
+        raise _MalformedError(f"{where}: expected [from, until, yearly] or null")
+    try:
+        start, until = (dt.date.fromisoformat(d) for d in obj[:2])
+    except ValueError as exc:
+        raise _MalformedError(f"{where}: {exc}") from exc
+    return Window(start, until, obj[2])
 
 
 _RESOURCE_OPTIONAL = ("phone", "sms", "chat", "url", "email", "hours", "note", "remarks")
@@ -222,6 +252,10 @@ def _card_data(c: CardDefinition) -> dict[str, Any]:
         "resources": {k: [_resource_data(r) for r in rs] for k, rs in c.resources.items()},
         "path": c.path,
         "line": c.line,
+        "campaigns": [
+            [k.id, window_data(k.active), {t: [x.title, x.body] for t, x in k.text.items()}, k.line]
+            for k in c.campaigns
+        ],
     }
 
 
@@ -619,6 +653,9 @@ def _decode_rule(obj: Any, table: list[_DecodedCore], where: str) -> Rule:
         references=(_strs(obj["references"], f"{where}.references") if "references" in obj else ()),
         path=_get(obj, "path", str, where),
         line=_get(obj, "line", int, where),
+        intent=_enum(Intent, _get(obj, "intent", str, where), f"{where}.intent"),
+        ignore_help_cue=_get(obj, "ignore_help_cue", bool, where),
+        active=decode_window(obj.get("active"), f"{where}.active"),
     )
 
 
@@ -662,12 +699,28 @@ def _decode_card(obj: Any, where: str) -> CardDefinition:
         resources[key] = tuple(
             _decode_resource(r, f"{where}.resources.{key}[{i}]") for i, r in enumerate(items)
         )
+    campaigns: list[Campaign] = []
+    for i, item in enumerate(_get(obj, "campaigns", list, where)):
+        at = f"{where}.campaigns[{i}]"
+        if not isinstance(item, list) or len(item) != 4 or not isinstance(item[2], dict):
+            raise _MalformedError(f"{at}: expected [id, window, text, line]")
+        window = decode_window(item[1], f"{at}.active")
+        if not isinstance(item[0], str) or window is None or type(item[3]) is not int:
+            raise _MalformedError(f"{at}: expected [id, window, text, line]")
+        ctexts: dict[str, CardText] = {}
+        for key, value in item[2].items():
+            pair = _strs(value, f"{at}.text.{key}")
+            if len(pair) != 2:
+                raise _MalformedError(f"{at}.text.{key}: expected [title, body]")
+            ctexts[key] = CardText(pair[0], pair[1])
+        campaigns.append(Campaign(item[0], window, ctexts, item[3]))
     return CardDefinition(
         id=_get(obj, "id", str, where),
         text=texts,
         resources=resources,
         path=_get(obj, "path", str, where),
         line=_get(obj, "line", int, where),
+        campaigns=tuple(campaigns),
     )
 
 
@@ -682,7 +735,7 @@ def _decode_ruleset(doc: Any) -> RuleSet:
     decoded_rules = tuple(_decode_rule(r, table, f"rules[{i}]") for i, r in enumerate(rules))
     card_map = {c.id: c for c in decoded_cards}
     for i, rule in enumerate(decoded_rules):
-        if rule.card not in card_map:
+        if rule.card not in card_map and rule.intent is not Intent.CUE:
             raise _MalformedError(f"rules[{i}].card: card {rule.card!r} is not in the artefact")
     return RuleSet(
         rules=decoded_rules,

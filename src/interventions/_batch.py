@@ -9,6 +9,7 @@ its :class:`Engine` once) and come back in input order, so the output does not d
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import enum
 import heapq
 import json
@@ -849,8 +850,9 @@ def run_batch(
     ``source`` is a path (``"-"`` for stdin), a binary stream or an iterable of lines (bytes or
     str). ``ruleset`` defaults to the shipped rules. ``locale`` applies to lines that do not
     carry their own. ``at`` is the moment windowed rules and campaigns are judged at (default
-    now, as each query is checked). Lines that cannot be read are passed to ``on_error(line, message)`` and
-    counted; the run goes on. Memory does not grow with the number of lines.
+    now, as each query is checked). Lines that cannot be read are passed to
+    ``on_error(line, message)`` and counted; the run goes on. Memory does not grow with the
+    number of lines.
 
     >>> import io
     >>> summary = run_batch([b"#thinspo\\n", b"banana bread\\n"], out=io.BytesIO())
@@ -880,7 +882,9 @@ def run_batch(
         if progress is not None and progress.enabled:
             progress.total_bytes = progress.total_bytes or log.size
             chunks = _measured(chunks, progress)
-        for outcomes in map_chunks(_BatchWorker, (ruleset, log.spec, locale, at), chunks, jobs=jobs):
+        for outcomes in map_chunks(
+            _BatchWorker, (ruleset, log.spec, locale, at), chunks, jobs=jobs
+        ):
             for o in outcomes:
                 summary.add(o)
                 if o.output is not None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from functools import lru_cache
 
 from interventions._decision import Card
-from interventions._model import CardDefinition
+from interventions._model import Campaign, CardDefinition
 
-__all__ = ["card_keys", "language_of", "locale_chain", "resolve_card"]
+__all__ = ["campaign_of", "card_keys", "language_of", "locale_chain", "resolve_card"]
 
 _LANG = re.compile(r"[A-Za-z]{2,3}\Z")
 _REGION = re.compile(r"[A-Za-z]{2}\Z")
@@ -57,10 +58,24 @@ def card_keys(card: CardDefinition, locale: str | None) -> tuple[str, str]:
     return text_key, res_key
 
 
-def resolve_card(card: CardDefinition, text_key: str, res_key: str) -> Card:
-    """The card as the reader sees it: the text of ``text_key`` and each resource's note in that
-    text's language (a Polish reader in Sweden reads Polish text and Polish notes)."""
-    text = card.text[text_key]
+def campaign_of(card: CardDefinition, text_key: str, day: dt.date | None) -> Campaign | None:
+    """The campaign whose text replaces the card's text of ``text_key`` on ``day``: the first
+    active one that has that key. None when ``day`` is None (no campaign is asked for)."""
+    if day is None:
+        return None
+    for campaign in card.campaigns:
+        if text_key in campaign.text and campaign.active.contains(day):
+            return campaign
+    return None
+
+
+def resolve_card(
+    card: CardDefinition, text_key: str, res_key: str, campaign: Campaign | None = None
+) -> Card:
+    """The card as the reader sees it: the text of ``text_key`` (a campaign's variant when one is
+    given) and each resource's note in that text's language (a Polish reader in Sweden reads
+    Polish text and Polish notes)."""
+    text = card.text[text_key] if campaign is None else campaign.text[text_key]
     language = (
         text_key.split("-", maxsplit=1)[0]
         if text_key[:1].islower() and text_key != "default"
@@ -70,4 +85,12 @@ def resolve_card(card: CardDefinition, text_key: str, res_key: str) -> Card:
         dataclasses.replace(r, note=r.note_for(language), notes=()) if r.notes else r
         for r in card.resources[res_key]
     )
-    return Card(card.id, text.title, text.body, resources, text_key, res_key)
+    return Card(
+        card.id,
+        text.title,
+        text.body,
+        resources,
+        text_key,
+        res_key,
+        None if campaign is None else campaign.id,
+    )

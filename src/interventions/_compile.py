@@ -25,7 +25,17 @@ from typing import Any, NamedTuple
 import regex
 
 from interventions._function_words import FUNCTION_WORDS
-from interventions._model import Action, CardDefinition, Rule, RuleSet, Status, Term, TermKind
+from interventions._model import (
+    Action,
+    CardDefinition,
+    Intent,
+    Rule,
+    RuleSet,
+    Status,
+    Term,
+    TermKind,
+    Window,
+)
 from interventions._normalize import COLLAPSED, WEAK, collapse, normalize
 from interventions._scripts import is_unspaced_term, unspaced_min
 from interventions._segment import Segmenter
@@ -51,6 +61,8 @@ __all__ = [
     "near_anchor",
     "near_anchor_problem",
     "paused_gc",
+    "quiet_terms",
+    "rule_info",
     "token_matcher",
     "unspaced_tables",
 ]
@@ -95,6 +107,36 @@ class RuleInfo(NamedTuple):
     card: str
     languages: frozenset[str]
     unless_scope: str
+    intent: Intent = Intent.HARM
+    ignore_help_cue: bool = False
+    shadow: bool = False
+    """On trial (``status: experimental``): reported in ``Decision.shadow``, never decides."""
+    active: Window | None = None
+
+
+def rule_info(r: Rule) -> RuleInfo:
+    return RuleInfo(
+        r.id,
+        r.category,
+        r.action,
+        r.priority,
+        r.card,
+        r.languages,
+        r.unless_scope,
+        r.intent,
+        r.ignore_help_cue,
+        r.status is Status.EXPERIMENTAL,
+        r.active,
+    )
+
+
+def quiet_terms(
+    rules: tuple[RuleInfo, ...], term_rule: tuple[int, ...], unless: frozenset[int]
+) -> frozenset[int]:
+    """Terms that matter only when the query has a hit: exceptions and help-seeking cues. The
+    word memo keeps them apart, so a word that is only a cue ("stop") costs nothing."""
+    cues = (tid for tid, r in enumerate(term_rule) if rules[r].intent is Intent.CUE)
+    return unless.union(cues)
 
 
 class TermRow(NamedTuple):
@@ -162,6 +204,8 @@ class Index:
     term_kind: tuple[TermKind, ...]
     unless: frozenset[int]
     """Ids of the exception (``unless``) terms."""
+    quiet: frozenset[int]
+    """Ids of the terms that only matter next to a hit: exceptions and cues (``quiet_terms``)."""
     words: dict[str, Slot]
     prefixes: dict[str, tuple[tuple[str, Slot], ...]]
     """Prefix terms by their first ``PREFIX_BUCKET`` characters, then by the whole prefix."""
@@ -424,17 +468,18 @@ def _compile(ruleset: RuleSet) -> Index:
 
     frozen_substrings = {k: tuple(v) for k, v in substrings.items()}
     unspaced, unspaced_lengths = unspaced_tables(frozen_substrings)
+    infos = tuple(rule_info(r) for r in rules)
+    term_rule = tuple(row.rule for row in rows)
+    unless = frozenset(tid for tid, row in enumerate(rows) if row.unless)
     return Index(
         version=ruleset.version,
-        rules=tuple(
-            RuleInfo(r.id, r.category, r.action, r.priority, r.card, r.languages, r.unless_scope)
-            for r in rules
-        ),
+        rules=infos,
         cards=ruleset.cards,
-        term_rule=tuple(row.rule for row in rows),
+        term_rule=term_rule,
         term_text=tuple(row.term.text for row in rows),
         term_kind=tuple(row.term.kind for row in rows),
-        unless=frozenset(tid for tid, row in enumerate(rows) if row.unless),
+        unless=unless,
+        quiet=quiet_terms(infos, term_rule, unless),
         words=words,
         prefixes={bucket: tuple(group.items()) for bucket, group in prefixes.items()},
         substring_plain=literal_pattern(plain_literals),

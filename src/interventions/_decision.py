@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from interventions._model import Action, Resource, TermKind
+from interventions._model import Action, Intent, Resource, TermKind
 
 __all__ = ["Card", "Decision", "Match"]
 
@@ -69,6 +69,8 @@ class Card:
     resources: tuple[Resource, ...]
     text_key: str
     resources_key: str
+    campaign: str | None = None
+    """The campaign whose variant of the text this is (``sixteen_days``), or None."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +79,7 @@ class Card:
             "body": self.body,
             "text_key": self.text_key,
             "resources_key": self.resources_key,
+            "campaign": self.campaign,
             "resources": [_resource_dict(r) for r in self.resources],
         }
 
@@ -103,6 +106,12 @@ class Decision:
     holds every match that survived its rule's exceptions, winner first. ``ruleset_version`` is
     the content hash of the rule files that produced the decision. ``truncated`` says the query
     was longer than the length cap and only its beginning was checked.
+
+    ``intent`` is ``Intent.SUPPORT`` (equal to ``"support"``) when the query seeks help: the
+    winning rule is a help-seeking rule, or a harm match came with a help-seeking cue (``cues``
+    holds the cues found, with their spans), which makes the answer a banner with the harm
+    rule's card. ``shadow`` holds the matches of rules on trial (``status: experimental``):
+    reported, never changing the action.
     """
 
     action: Action
@@ -112,6 +121,9 @@ class Decision:
     matches: tuple[Match, ...]
     ruleset_version: str
     truncated: bool = False
+    intent: Intent | None = None
+    cues: tuple[Match, ...] = ()
+    shadow: tuple[Match, ...] = ()
 
     @property
     def intervenes(self) -> bool:
@@ -127,4 +139,7 @@ class Decision:
             "matches": [m.to_dict() for m in self.matches],
             "ruleset_version": self.ruleset_version,
             "truncated": self.truncated,
+            "intent": None if self.intent is None else self.intent.value,
+            "cues": [m.to_dict() for m in self.cues],
+            "shadow": [m.to_dict() for m in self.shadow],
         }

@@ -8,6 +8,7 @@ frequent example queries, in memory bounded by the number of rules.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import json
 import os
@@ -185,14 +186,24 @@ class Change(NamedTuple):
 class _DiffWorker:
     """Checks chunks of lines with both engines; built once per process."""
 
-    def __init__(self, old: RuleSet, new: RuleSet, spec: InputSpec, locale: str | None) -> None:
+    def __init__(
+        self,
+        old: RuleSet,
+        new: RuleSet,
+        spec: InputSpec,
+        locale: str | None,
+        at: dt.datetime | None = None,
+    ) -> None:
         self.old = Engine(old)
         self.new = Engine(new)
         self.spec = spec
         self.locale = locale
+        self.at = at
 
     def __call__(self, chunk: Chunk) -> tuple[int, list[Change], Counter[str], Counter[str]]:
-        """Lines with a query, the changed lines, and old/new action counts."""
+        """Lines with a query, the changed lines, and old/new action counts (with the shadow
+        matches of rules on trial counted apart, as ``shadow:old:<rule>`` and
+        ``shadow:new:<rule>``)."""
         start, lines = chunk
         changes: list[Change] = []
         old_actions: Counter[str] = Counter()
@@ -209,10 +220,15 @@ class _DiffWorker:
             query, locale = parsed
             queries += 1
             loc = locale or self.locale
-            old = Verdict.of(self.old.check(query, locale=loc))
-            new = Verdict.of(self.new.check(query, locale=loc))
+            old_d = self.old.check(query, locale=loc, at=self.at)
+            new_d = self.new.check(query, locale=loc, at=self.at)
+            old, new = Verdict.of(old_d), Verdict.of(new_d)
             old_actions[old.action.value] += 1
             new_actions[new.action.value] += 1
+            for rule_id in dict.fromkeys(m.rule_id for m in old_d.shadow):
+                old_actions[_SHADOW + rule_id] += 1
+            for rule_id in dict.fromkeys(m.rule_id for m in new_d.shadow):
+                new_actions[_SHADOW + rule_id] += 1
             kinds = classify(old, new)
             if kinds:
                 changes.append(Change(number, query, locale, old, new, kinds))
@@ -258,6 +274,10 @@ class DiffReport:
     rules_added: tuple[str, ...] = ()
     rules_removed: tuple[str, ...] = ()
     elapsed: float = 0.0
+    old_shadow: Counter[str] = field(default_factory=Counter)
+    """Queries each rule on trial (``status: experimental``) matched in the old rule set."""
+    new_shadow: Counter[str] = field(default_factory=Counter)
+    at: str | None = None
 
     def add(self, change: Change) -> None:
         if change.error is not None:
@@ -331,6 +351,11 @@ class DiffReport:
             },
             "rules_added": list(self.rules_added),
             "rules_removed": list(self.rules_removed),
+            "at": self.at,
+            "shadow": {
+                rule_id: {"old": self.old_shadow.get(rule_id, 0), "new": self.new_shadow[rule_id]}
+                for rule_id in sorted(set(self.old_shadow) | set(self.new_shadow))
+            },
             "fail_on": [k.value for k in ChangeKind if k in self.fail_on],
             "failing": [k.value for k in self.failing],
             "exit_code": self.exit_code,
@@ -348,6 +373,9 @@ def _change_record(c: Change) -> bytes:
     return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
 
 
+_SHADOW = "shadow:"  # action counters also carry shadow matches per rule, under this prefix
+
+
 def _live_ids(ruleset: RuleSet) -> set[str]:
     return {r.id for r in ruleset.rules if r.status is not Status.DEPRECATED}
 
@@ -363,12 +391,13 @@ def diff_rules(
     fmt: InputFormat | None = None,
     fail_on: Collection[ChangeKind] = DEFAULT_FAIL_ON,
     on_error: Callable[[int, str], None] | None = None,
+    at: dt.datetime | None = None,
 ) -> DiffReport:
     """Run both rule sets over the log ``source`` and report the queries whose decision changes.
 
-    ``out`` receives one JSON line per changed query (line, query, kinds, old, new). ``source``
-    and ``locale`` are as for :func:`run_batch`. The report's :attr:`DiffReport.exit_code` is 1
-    when a change of a kind in ``fail_on`` occurred.
+    ``out`` receives one JSON line per changed query (line, query, kinds, old, new). ``source``,
+    ``locale`` and ``at`` are as for :func:`run_batch`. The report's
+    :attr:`DiffReport.exit_code` is 1 when a change of a kind in ``fail_on`` occurred.
     """
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     log = open_log(source, fmt=fmt)
@@ -384,18 +413,26 @@ def diff_rules(
         fail_on=frozenset(fail_on),
         rules_added=tuple(sorted(new_ids - old_ids)),
         rules_removed=tuple(sorted(old_ids - new_ids)),
+        at=None if at is None else at.isoformat(),
         lines=1 if log.spec.header else 0,
     )
     started = time.perf_counter()
     try:
         chunks = read_chunks(log.lines, first_line=log.first_line_number)
         results = map_chunks(
-            _DiffWorker, (old, new, log.spec, locale), _counted(chunks, report), jobs=jobs
+            _DiffWorker, (old, new, log.spec, locale, at), _counted(chunks, report), jobs=jobs
         )
         for queries, changes, old_actions, new_actions in results:
             report.queries += queries
-            report.old_actions.update(old_actions)
-            report.new_actions.update(new_actions)
+            for counts, actions, shadow in (
+                (old_actions, report.old_actions, report.old_shadow),
+                (new_actions, report.new_actions, report.new_shadow),
+            ):
+                for key, n in counts.items():
+                    if key.startswith(_SHADOW):
+                        shadow[key[len(_SHADOW) :]] += n
+                    else:
+                        actions[key] += n
             for change in changes:
                 report.add(change)
                 if change.error is not None:

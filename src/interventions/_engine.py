@@ -7,14 +7,16 @@ while building and leaves the running engine untouched.
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from interventions._cards import card_keys, language_of, resolve_card
-from interventions._compile import Index, compile_rules, paused_gc
+from interventions._cards import campaign_of, card_keys, language_of, resolve_card
+from interventions._compile import Index, RuleInfo, compile_rules, paused_gc
 from interventions._decision import Card, Decision, Match
 from interventions._errors import InputError, InterventionsError
 from interventions._loader import load_rules
@@ -28,7 +30,7 @@ from interventions._match import (
     resolve_near,
     word_profile,
 )
-from interventions._model import Action, RuleSet, TermKind
+from interventions._model import Action, Intent, RuleSet, TermKind
 from interventions._normalize import (
     COLLAPSED,
     MAX_QUERY_CHARS,
@@ -86,9 +88,20 @@ class Explanation:
                 f"  match {m.rule_id} {m.action.value} term={m.term!r} ({m.kind.value}) "
                 f"span=[{m.start}:{m.end}] {m.text!r}"
             )
-        if d.card:
+        for m in d.cues:
+            lines.append(f"  cue {m.rule_id} term={m.term!r} span=[{m.start}:{m.end}] {m.text!r}")
+        for m in d.shadow:
             lines.append(
-                f"card: {d.card.id} (text {d.card.text_key}, resources {d.card.resources_key})"
+                f"  shadow {m.rule_id} {m.action.value} term={m.term!r} ({m.kind.value}) "
+                f"span=[{m.start}:{m.end}] {m.text!r}"
+            )
+        if d.intent is not None:
+            lines.append(f"intent: {d.intent.value}")
+        if d.card:
+            campaign = f", campaign {d.card.campaign}" if d.card.campaign else ""
+            lines.append(
+                f"card: {d.card.id} (text {d.card.text_key}, resources {d.card.resources_key}"
+                f"{campaign})"
             )
         lines.append(f"ruleset: {d.ruleset_version}")
         return "\n".join(lines)
@@ -110,6 +123,7 @@ class Engine:
         "_card_of",
         "_cards",
         "_chunks",
+        "_clock",
         "_index",
         "_langs",
         "_memo_size",
@@ -118,6 +132,7 @@ class Engine:
         "_ruleset",
         "_ruleset_source",
         "_unless",
+        "_windowed",
     )
 
     def __init__(self, ruleset: RuleSet, *, memo_size: int = 1 << 17, cache_size: int = 0) -> None:
@@ -137,14 +152,19 @@ class Engine:
         self._index = index
         self._none = Decision(Action.NONE, None, None, None, (), index.version)
         self._none_truncated = Decision(Action.NONE, None, None, None, (), index.version, True)
-        self._cards: dict[tuple[str, str, str], Card] = {}
+        self._cards: dict[tuple[str, str, str, str], Card] = {}
         self._card_of: dict[tuple[str, str | None], Card] = {}
         self._langs: dict[str | None, str | None] = {}
         self._chunks: dict[str, _Chunk] = {}
         self._unless: dict[str, _Unless] = {}
         self._memo_size = memo_size
-        self._cache: dict[tuple[str, str | None], Decision] = {}
+        self._cache: dict[tuple[str, str | None, dt.date | None], Decision] = {}
         self._cache_size = cache_size
+        # rules or cards with an active window: only then does a decision look at the date
+        self._windowed = any(r.active is not None for r in index.rules) or any(
+            c.campaigns for c in index.cards.values()
+        )
+        self._clock: tuple[dt.date, float] = (dt.date.min, -1.0)  # (UTC day, when it ends)
 
     @classmethod
     def from_path(
@@ -189,21 +209,28 @@ class Engine:
         """Content hash of the rule files this engine was built from."""
         return self._index.version
 
-    def check(self, query: str, *, locale: str | None = None) -> Decision:
+    def check(
+        self, query: str, *, locale: str | None = None, at: dt.date | None = None
+    ) -> Decision:
         """Decide what to do for ``query``.
 
         ``locale`` (``pl-PL``, ``sv``, ``en-GB``...) picks the card's language and country and
-        enables rules scoped to that language. Any ``str`` gets a decision in bounded time.
+        enables rules scoped to that language. ``at`` (a datetime, naive meaning UTC, or a date;
+        default now) is the moment that rules and card campaigns with an active window are
+        judged at; the clock is only looked at for a query that has a match. Any ``str`` gets
+        a decision in bounded time.
         """
         if not isinstance(query, str):
             raise TypeError(f"query must be str, not {type(query).__name__}")
         if locale is not None and not isinstance(locale, str):
             raise TypeError(f"locale must be str or None, not {type(locale).__name__}")
+        if at is not None:
+            return self._check(query, locale, _utc_day(at))
         if self._cache_size:
-            key = (query, locale)
+            key = (query, locale, self._today() if self._windowed else None)
             cached = self._cache.get(key)
             if cached is None:
-                cached = self._check(query, locale)
+                cached = self._check(query, locale, key[2])
                 if len(self._cache) >= self._cache_size:
                     self._cache.clear()
                 self._cache[key] = cached
@@ -222,19 +249,29 @@ class Engine:
                 return self._decide(query, hits, locale, False) if hits else self._none
         return self._check_fully(query, locale)
 
-    def _check(self, query: str, locale: str | None) -> Decision:
+    def _check(self, query: str, locale: str | None, day: dt.date | None) -> Decision:
         if self._memo_size and len(query) <= MAX_QUERY_CHARS:
             hits = self._by_words(query, query.split())
             if hits is not None:
-                return self._decide(query, hits, locale, False) if hits else self._none
-        return self._check_fully(query, locale)
+                return self._decide(query, hits, locale, False, day=day) if hits else self._none
+        return self._check_fully(query, locale, day)
 
-    def _check_fully(self, query: str, locale: str | None) -> Decision:
+    def _check_fully(self, query: str, locale: str | None, day: dt.date | None = None) -> Decision:
         norm = self._index.segmenter.extend(normalize(query))
         hits = find_hits(self._index, norm)
         if not hits:
             return self._none_truncated if norm.truncated else self._none
-        return self._decide(norm.query, hits, locale, norm.truncated, norm)
+        return self._decide(norm.query, hits, locale, norm.truncated, norm=norm, day=day)
+
+    def _today(self) -> dt.date:
+        """Today in UTC, from a clock read at most once per decision with a match (the day is
+        kept until it ends)."""
+        day, ends = self._clock
+        now = time.time()
+        if now >= ends or now < ends - 86400:
+            day = dt.datetime.fromtimestamp(now, dt.UTC).date()
+            self._clock = (day, now - now % 86400 + 86400)  # one assignment: safe to race
+        return day
 
     def _by_words(self, query: str, words: list[str]) -> list[Hit] | None:
         """The query's hits from the memo of its words, or None when only the full path knows.
@@ -348,7 +385,7 @@ class Engine:
 
     def _chunk(self, word: str) -> _Chunk:
         norm, hits, anchors, members = self._profile(word)
-        unless = self._index.unless
+        unless = self._index.quiet  # exceptions and cues matter only next to a hit
         tokens = norm.tokens
         # a letter spelled out: one letter after folding, or one written character (ß → ss)
         singles = [len(t.text) == 1 or t.end - t.start == 1 for t in tokens]
@@ -372,7 +409,7 @@ class Engine:
         """The exception terms in ``word``: only needed for queries with a hit, so computed
         then, and remembered apart from the word memo."""
         norm, hits, anchors, members = self._profile(word)
-        unless = self._index.unless
+        unless = self._index.quiet
         found = tuple(h for h in hits if h[0] in unless)
         ux_anchors = frozenset(t for t in anchors if t in unless)
         ux_members = frozenset(t for t in members if t in unless)
@@ -386,19 +423,37 @@ class Engine:
         self._unless[word] = state
         return state
 
-    def check_many(self, queries: Iterable[str], *, locale: str | None = None) -> list[Decision]:
-        """:meth:`check` for each query, in order."""
+    def check_many(
+        self,
+        queries: Iterable[str],
+        *,
+        locale: str | None = None,
+        locales: Iterable[str | None] | None = None,
+        at: dt.date | None = None,
+    ) -> list[Decision]:
+        """:meth:`check` for each query, in order: with one ``locale`` for all, or ``locales``
+        giving each query its own (None allowed; as many as there are queries)."""
         check = self.check
-        return [check(q, locale=locale) for q in queries]
+        if locales is None:
+            return [check(q, locale=locale, at=at) for q in queries]
+        if locale is not None:
+            raise InputError("give locale (one for all) or locales (one per query), not both")
+        queries = list(queries)
+        locales = list(locales)
+        if len(locales) != len(queries):
+            raise InputError(f"{len(queries)} queries but {len(locales)} locales")
+        return [check(q, locale=loc, at=at) for q, loc in zip(queries, locales, strict=True)]
 
-    def explain(self, query: str, *, locale: str | None = None) -> Explanation:
+    def explain(
+        self, query: str, *, locale: str | None = None, at: dt.date | None = None
+    ) -> Explanation:
         """The decision for ``query`` with the normalization trace that led to it."""
         if not isinstance(query, str):
             raise TypeError(f"query must be str, not {type(query).__name__}")
         steps: list[Step] = []
         norm = self._index.segmenter.extend(normalize(query, trace=steps))
         steps.extend(token_steps(norm))
-        decision = self.check(query, locale=locale)
+        decision = self.check(query, locale=locale, at=at)
         return Explanation(norm.query, tuple(steps), norm.sequences, decision)
 
     # -- internals ------------------------------------------------------------------------------
@@ -409,7 +464,9 @@ class Engine:
         hits: list[Hit],
         locale: str | None,
         truncated: bool,
+        *,
         norm: Normalized | None = None,
+        day: dt.date | None = None,
     ) -> Decision:
         index = self._index
         if index.near_parts:
@@ -422,6 +479,8 @@ class Engine:
             if len(langs) >= _LOCALE_MEMO:
                 langs.clear()
             langs[locale] = lang
+        if day is None and self._windowed:
+            day = self._today()
         positive: dict[int, dict[tuple[int, int, int], None]] = {}
         exceptions: dict[int, list[tuple[int, int]]] = {}
         term_rule = index.term_rule
@@ -432,19 +491,29 @@ class Engine:
             else:
                 positive.setdefault(term_rule[tid], {})[(tid, start, end)] = None
         matches: list[Match] = []
-        card_of: dict[str, str] = {}
+        cues: list[Match] = []
+        shadow: list[Match] = []
+        info: dict[str, RuleInfo] = {}
         for rule_index, found in positive.items():
             rule = index.rules[rule_index]
             if rule.languages and lang not in rule.languages:
                 continue
+            if rule.active is not None and (day is None or not rule.active.contains(day)):
+                continue
             spans = exceptions.get(rule_index)
             if spans and rule.unless_scope == "query":
                 continue
-            card_of[rule.id] = rule.card
+            if rule.intent is Intent.CUE:
+                into = cues
+            elif rule.shadow:
+                into = shadow
+            else:
+                into = matches
+                info[rule.id] = rule
             for tid, start, end in found:
                 if spans and any(a < end and start < b for a, b in spans):
                     continue
-                matches.append(
+                into.append(
                     Match(
                         rule.id,
                         rule.category,
@@ -458,37 +527,89 @@ class Engine:
                     )
                 )
         if not matches:
+            if shadow:
+                shadow.sort(key=_match_order)
+                return Decision(
+                    Action.NONE,
+                    None,
+                    None,
+                    None,
+                    (),
+                    index.version,
+                    truncated,
+                    shadow=tuple(shadow),
+                )
             return self._none_truncated if truncated else self._none
-        if len(matches) > 1:
-            # a total order, so that the same hits found in another order give the same
-            # decision; on one span the most specific kind of term first (a word, not a substring)
-            matches.sort(key=_match_order)
+        cue_spans = [(m.start, m.end) for m in cues]
+
+        def answer(m: Match) -> tuple[Action, bool]:
+            """The action a match asks for, and whether a help-seeking cue made it support: a
+            cue elsewhere in the query (not inside the match) turns harm into a banner."""
+            rule = info[m.rule_id]
+            if rule.intent is Intent.SUPPORT:
+                return m.action, True
+            if (
+                cue_spans
+                and rule.intent is Intent.HARM
+                and not rule.ignore_help_cue
+                and any(b <= m.start or a >= m.end for a, b in cue_spans)
+            ):
+                return min(m.action, Action.BANNER), True
+            return m.action, False
+
+        if cue_spans:
+            answers = {id(m): answer(m) for m in matches}
+            matches.sort(key=lambda m: (-answers[id(m)][0].severity, *_match_order(m)[1:]))
+            action, support = answers[id(matches[0])]
+            cues.sort(key=_match_order)
+        else:
+            if len(matches) > 1:
+                # a total order, so that the same hits found in another order give the same
+                # decision; on one span the most specific kind of term first (a word, not a
+                # substring)
+                matches.sort(key=_match_order)
+            action, support = answer(matches[0])
+        if shadow:
+            shadow.sort(key=_match_order)
         top = matches[0]
         return Decision(
-            top.action,
+            action,
             top.category,
             top.rule_id,
-            self._card(card_of[top.rule_id], locale),
+            self._card(info[top.rule_id].card, locale, day),
             tuple(matches),
             index.version,
             truncated,
+            Intent.SUPPORT if support else None,
+            tuple(cues) if support else (),
+            tuple(shadow),
         )
 
-    def _card(self, card_id: str, locale: str | None) -> Card:
+    def _card(self, card_id: str, locale: str | None, day: dt.date | None = None) -> Card:
         # callers choose locales, so the memo by locale is bounded; resolved cards are kept by
         # what the locale resolves to, which the card files bound
         card = self._card_of.get((card_id, locale))
-        if card is not None:
-            return card
         definition = self._index.cards[card_id]
-        key = (card_id, *card_keys(definition, locale))
+        if card is None:
+            text_key, res_key = card_keys(definition, locale)
+            card = self._resolved(card_id, text_key, res_key, "")
+            if len(self._card_of) >= _LOCALE_MEMO:
+                self._card_of.clear()
+            self._card_of[(card_id, locale)] = card
+        if definition.campaigns:
+            campaign = campaign_of(definition, card.text_key, day)
+            if campaign is not None:
+                return self._resolved(card_id, card.text_key, card.resources_key, campaign.id)
+        return card
+
+    def _resolved(self, card_id: str, text_key: str, res_key: str, campaign_id: str) -> Card:
+        key = (card_id, text_key, res_key, campaign_id)
         card = self._cards.get(key)
         if card is None:
-            card = resolve_card(definition, key[1], key[2])
+            definition = self._index.cards[card_id]
+            campaign = next((c for c in definition.campaigns if c.id == campaign_id), None)
+            card = resolve_card(definition, text_key, res_key, campaign)
             self._cards[key] = card
-        if len(self._card_of) >= _LOCALE_MEMO:
-            self._card_of.clear()
-        self._card_of[(card_id, locale)] = card
         return card
 
 
@@ -523,6 +644,17 @@ def _match_order(m: Match) -> tuple[int, int, str, int, int, int, str]:
 
 
 _NO_HITS: list[Hit] = []  # never mutated: returned for "no hits" by the word memo
+
+
+def _utc_day(at: dt.date) -> dt.date:
+    """The UTC day of ``at``: a datetime (naive means UTC) or a date."""
+    if isinstance(at, dt.datetime):
+        if at.tzinfo is not None:
+            at = at.astimezone(dt.UTC)
+        return at.date()
+    if isinstance(at, dt.date):
+        return at
+    raise TypeError(f"at must be a datetime or a date, not {type(at).__name__}")
 
 
 def _single_token(norm: Normalized) -> Token | None:

@@ -14,6 +14,7 @@ stored once, under ``phrases``).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
@@ -30,13 +31,14 @@ from interventions._compile import (
     RuleInfo,
     Slot,
     literal_pattern,
+    quiet_terms,
     unspaced_tables,
 )
-from interventions._model import Action, CardDefinition, TermKind
+from interventions._model import Action, CardDefinition, Intent, TermKind, Window
 from interventions._normalize import COLLAPSED
 from interventions._segment import Segmenter
 
-__all__ = ["FlatIndexError", "index_from_data", "index_to_data", "refuse_float"]
+__all__ = ["FlatIndexError", "index_from_data", "index_to_data", "refuse_float", "window_data"]
 
 _KIND_CODE = {kind: str(i) for i, kind in enumerate(TermKind)}  # one digit per term
 _KIND_OF = {code: kind for kind, code in _KIND_CODE.items()}
@@ -81,6 +83,10 @@ def index_to_data(index: Index, card_data: Callable[[CardDefinition], Any]) -> d
                 r.card,
                 sorted(r.languages),
                 r.unless_scope,
+                r.intent.value,
+                r.ignore_help_cue,
+                r.shadow,
+                window_data(r.active),
             ]
             for r in index.rules
         ],
@@ -292,6 +298,34 @@ def _get(doc: dict[str, Any], key: str, kind: type) -> Any:
     return value
 
 
+def window_data(w: Window | None) -> list[Any] | None:
+    """A rule's or campaign's window as JSON: ``[from, until, yearly]``, or null."""
+    return None if w is None else [w.start.isoformat(), w.until.isoformat(), w.yearly]
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise FlatIndexError(f"{where}: expected true or false")
+    return value
+
+
+def _window(value: Any, where: str) -> Window | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, list)
+        or len(value) != 3
+        or not all(isinstance(d, str) for d in value[:2])
+        or not isinstance(value[2], bool)
+    ):
+        raise FlatIndexError(f"{where}: a window is [from, until, yearly] or null")
+    try:
+        start, until = (dt.date.fromisoformat(d) for d in value[:2])
+    except ValueError as exc:
+        raise FlatIndexError(f"{where}: {exc}") from exc
+    return Window(start, until, value[2])
+
+
 def _check_ids(ids: Iterable[int], limit: int, where: str, low: int = 0) -> None:
     """Every id in [low, limit). JSON numbers here are ints: floats are refused when parsed
     (see ``parse_number``), and a string among ints fails ``min`` with a TypeError."""
@@ -355,13 +389,27 @@ def _index_from_data(
     if doc.get("version") != version:
         raise FlatIndexError("index.version: not the rule set's version")
     rules = tuple(
-        RuleInfo(i, c, Action(a), p, card, frozenset(langs), scope)
-        for i, c, a, p, card, langs, scope in _get(doc, "rules", list)
+        RuleInfo(
+            i,
+            c,
+            Action(a),
+            p,
+            card,
+            frozenset(langs),
+            scope,
+            Intent(intent),
+            _bool(ignore, "index.rules"),
+            _bool(shadow, "index.rules"),
+            _window(window, "index.rules"),
+        )
+        for i, c, a, p, card, langs, scope, intent, ignore, shadow, window in _get(
+            doc, "rules", list
+        )
     )
     cards = {c.id: c for c in (card_from_data(c, f"index.cards[{i}]") for i, c in
                                 enumerate(_get(doc, "cards", list)))}  # fmt: skip
     for r in rules:
-        if r.card not in cards:
+        if r.card not in cards and r.intent is not Intent.CUE:
             raise FlatIndexError(f"index.rules: card {r.card!r} of rule {r.id!r} is missing")
     term_rule = tuple(_get(doc, "term_rule", list))
     term_text = tuple(_unpack(doc.get("term_text"), "index.term_text"))
@@ -432,6 +480,7 @@ def _index_from_data(
         term_text=term_text,
         term_kind=term_kind,
         unless=unless,
+        quiet=quiet_terms(rules, term_rule, unless),
         words=words,
         prefixes=prefixes,
         substring_plain=literal_pattern(plain),

@@ -34,7 +34,16 @@ from interventions._loader import (
     rule_files,
 )
 from interventions._match import find_hits
-from interventions._model import Action, CardDefinition, Lexicon, Rule, RuleSet, Term, TermKind
+from interventions._model import (
+    Action,
+    CardDefinition,
+    Intent,
+    Lexicon,
+    Rule,
+    RuleSet,
+    Term,
+    TermKind,
+)
 from interventions._normalize import LEET, normalize
 from interventions._regex_risk import regex_risks
 from interventions._scripts import is_unspaced_term, script_of, unspaced_min
@@ -106,6 +115,7 @@ CODES: dict[str, str] = {
     "error for each block/redirect rule with prefix or substring terms",
     "UNUSED_EXCLUSION": "an exclusion in the lint config that matched no finding",
     "UNUSED_LEXICON": "a lexicon (lexicons: in a rule folder) that no rule refers to",
+    "EXPIRED_WINDOW": "a rule or campaign whose active window has ended (and does not repeat)",
 }
 
 
@@ -361,7 +371,7 @@ def _load(root: Path) -> tuple[RuleSet | None, list[Finding]]:
             findings.append(_schema_finding(exc))
     kept: dict[str, Rule] = {}
     for rule in rules:
-        if rule.card in cards and rule.id not in kept:
+        if (rule.card in cards or rule.intent is Intent.CUE) and rule.id not in kept:
             kept[rule.id] = rule
     if not kept:
         return None, findings
@@ -437,6 +447,7 @@ def run_lint(
         findings += _regex_findings(ruleset)
         findings += _card_findings(ruleset, config.stale_after_days, today)
         findings += _superseded_findings(root, ruleset)
+        findings += _window_findings(ruleset, today)
         findings += [
             Finding(
                 Severity.WARNING,
@@ -561,6 +572,39 @@ def _about(rule: Rule, term: Term, sev: Severity, code: str, message: str) -> Fi
     return Finding(sev, rule.path, term.line, rule.id, code, message, term=term.text)
 
 
+def _window_findings(ruleset: RuleSet, today: dt.date) -> list[Finding]:
+    """Windows that have ended for good: the rule or campaign never shows again (a malformed
+    window is a load error)."""
+    out = [
+        Finding(
+            Severity.WARNING,
+            r.path,
+            r.line,
+            r.id,
+            "EXPIRED_WINDOW",
+            f"active until {r.active.until}: the rule never fires again (remove it, move the "
+            "window, or make it yearly: true)",
+        )
+        for r in ruleset.rules
+        if r.active is not None and r.active.expired(today)
+    ]
+    out += [
+        Finding(
+            Severity.WARNING,
+            card.path,
+            c.line,
+            None,
+            "EXPIRED_WINDOW",
+            f"campaign {c.id!r} was active until {c.active.until}: it never shows again",
+            card_id=card.id,
+        )
+        for card in ruleset.cards.values()
+        for c in card.campaigns
+        if c.active.expired(today)
+    ]
+    return out
+
+
 def _term_findings(ruleset: RuleSet, engine: Engine) -> list[Finding]:
     index = engine._index  # built from ruleset just before
     live, rows = live_terms(ruleset)
@@ -576,9 +620,17 @@ def _term_findings(ruleset: RuleSet, engine: Engine) -> list[Finding]:
             probe = _probe(term)
             if probe is None:
                 continue
-            decision = engine.check(probe, locale=locale)
-            own = [m for m in decision.matches if m.rule_id == rule.id]
+            at = rule.active.start if rule.active is not None else None
+            decision = engine.check(probe, locale=locale, at=at)
+            # a rule on trial matches in ``shadow``; a cue is never a match on its own, so its
+            # terms are looked for in the raw hits
+            own = [m for m in (*decision.matches, *decision.shadow) if m.rule_id == rule.id]
             hit_self = any(m.term == term.text and m.kind is term.kind for m in own)
+            if rule.intent is Intent.CUE:
+                hit_self = any(
+                    rows[tid].rule == ri and rows[tid].term is term
+                    for tid, _, _ in find_hits(index, normalize(probe))
+                )
 
             def finding(sev: Severity, code: str, message: str) -> Finding:
                 return _about(rule, term, sev, code, message)  # noqa: B023 (used at once)

@@ -23,9 +23,11 @@ from interventions._compile import near_anchor_problem
 from interventions._errors import RuleFileError
 from interventions._model import (
     Action,
+    Campaign,
     CardDefinition,
     CardText,
     Example,
+    Intent,
     Lexicon,
     Resource,
     Rule,
@@ -33,6 +35,7 @@ from interventions._model import (
     Status,
     Term,
     TermKind,
+    Window,
 )
 from interventions._normalize import collapse, normalize
 from interventions._scripts import is_dense, is_unspaced_term, unspaced_min
@@ -47,6 +50,9 @@ RULE_KEYS = (
     "priority",
     "card",
     "status",
+    "intent",
+    "on_help_cue",
+    "active",
     "languages",
     "description",
     "references",
@@ -55,6 +61,8 @@ RULE_KEYS = (
     "unless_scope",
     "examples",
 )
+WINDOW_KEYS = ("from", "until", "yearly")
+CAMPAIGN_KEYS = ("id", "active", "text", "description")
 TERM_KINDS = ("word", "phrase", "prefix", "substring", "regex", "near")
 NEAR_KEYS = ("near", "within", "ordered")
 NEAR_WINDOW = 5
@@ -63,7 +71,7 @@ NEAR_MAX_WINDOW = 12
 NEAR_MAX_GROUPS = 4
 MIN_NEAR_PREFIX = 3
 LEXICON_FILE_KEYS = ("lexicons", "description")
-CARD_KEYS = ("id", "text", "resources", "description")
+CARD_KEYS = ("id", "text", "resources", "description", "campaigns")
 RESOURCE_KEYS = (
     "name",
     "phone",
@@ -484,8 +492,37 @@ def _parse_rule(item: Any, line: int, category: str, file_card: str | None, wher
                 _line(m, "id"),
             )
         where.rule_id = rule_id
-    _check_keys(m, RULE_KEYS, ("id", "action", "terms", "examples"), "a rule", where)
-    action = Action(_choice(m, "action", [a.value for a in Action if a is not Action.NONE], where))
+    intent = (
+        Intent(_choice(m, "intent", [i.value for i in Intent], where))
+        if "intent" in m
+        else (Intent.HARM)
+    )
+    required = (
+        ("id", "terms", "examples")
+        if intent is Intent.CUE
+        else ("id", "action", "terms", "examples")
+    )
+    _check_keys(m, RULE_KEYS, required, "a rule", where)
+    if "action" in m:
+        action = Action(
+            _choice(m, "action", [a.value for a in Action if a is not Action.NONE], where)
+        )
+    else:
+        action = Action.BANNER
+    if intent is Intent.SUPPORT and action is not Action.BANNER:
+        raise where.error(
+            f"a support rule (intent: support) answers with a banner, not {action.value}",
+            _line(m, "action"),
+        )
+    ignore_help_cue = False
+    if "on_help_cue" in m:
+        ignore_help_cue = _choice(m, "on_help_cue", ("support", "ignore"), where) == "ignore"
+        if intent is not Intent.HARM:
+            raise where.error(
+                "on_help_cue is for harm rules (a cue only changes how harm is answered)",
+                _line(m, "on_help_cue"),
+            )
+    active = _window(m, "active", where) if "active" in m else None
     priority = m.get("priority", 0)
     if not isinstance(priority, int) or isinstance(priority, bool):
         raise where.error(
@@ -493,7 +530,11 @@ def _parse_rule(item: Any, line: int, category: str, file_card: str | None, wher
         )
     card = _text(m, "card", where) if "card" in m else file_card
     if card is None:
-        raise where.error("no card: give the rule a 'card' or the file a top-level 'card'", m.line)
+        if intent is not Intent.CUE:
+            raise where.error(
+                "no card: give the rule a 'card' or the file a top-level 'card'", m.line
+            )
+        card = ""  # a cue is never a decision's winner: it needs no card
     status = (
         Status(_choice(m, "status", [s.value for s in Status], where))
         if "status" in m
@@ -502,6 +543,13 @@ def _parse_rule(item: Any, line: int, category: str, file_card: str | None, wher
     languages = _languages(m, where) if "languages" in m else frozenset()
     description = _text(m, "description", where) if "description" in m else ""
     terms = _parse_terms(m, "terms", where, non_empty=True)
+    if intent is Intent.CUE:
+        for t in terms:
+            if t.kind in (TermKind.NEAR, TermKind.REGEX):
+                raise where.error(
+                    f"a cue rule's terms are words, phrases and prefixes, not {t.kind.value} terms",
+                    t.line,
+                )
     unless = _parse_terms(m, "unless", where, non_empty=False) if "unless" in m else ()
     for t in unless:
         if t.kind is TermKind.NEAR:
@@ -528,7 +576,33 @@ def _parse_rule(item: Any, line: int, category: str, file_card: str | None, wher
         references=references,
         path=where.path,
         line=m.line,
+        intent=intent,
+        ignore_help_cue=ignore_help_cue,
+        active=active,
     )
+
+
+def _window(m: YMap, key: str, where: _Where) -> Window:
+    """``active: {from: 2026-11-25, until: 2026-12-10, yearly: true}``: both days included."""
+    w = _mapping(m[key], _line(m, key), key, where)
+    _check_keys(w, WINDOW_KEYS, ("from", "until"), f"an {key} window", where)
+    days: list[dt.date] = []
+    for k in ("from", "until"):
+        value = w[k]
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise where.error(
+                f"{key}.{k} must be a date like 2026-11-25, got {_type_name(value)}", _line(w, k)
+            )
+        days.append(value)
+    yearly = w.get("yearly", False)
+    if not isinstance(yearly, bool):
+        raise where.error(
+            f"{key}.yearly must be true or false, got {_type_name(yearly)}", _line(w, "yearly")
+        )
+    start, until = days
+    if until < start and not yearly:
+        raise where.error(f"{key}: until ({until}) is before from ({start})", _line(w, "until"))
+    return Window(start, until, yearly)
 
 
 def is_lexicon_file(doc: Any) -> bool:
@@ -722,6 +796,7 @@ def _parse_card(path: Path, display: str) -> CardDefinition:
         t = _mapping(value, text_map.key_lines[key], f"text.{key}", where)
         _check_keys(t, ("title", "body"), ("title", "body"), f"text.{key}", where)
         texts[key] = CardText(_text(t, "title", where), _text(t, "body", where))
+    campaigns = _campaigns(m, where) if "campaigns" in m else ()
     res_map = _mapping(m["resources"], _line(m, "resources"), "resources", where)
     _locale_keys(res_map, "resources", where)
     resources: dict[str, tuple[Resource, ...]] = {}
@@ -731,7 +806,49 @@ def _parse_card(path: Path, display: str) -> CardDefinition:
             _parse_resource(item, line, where)
             for item, line in zip(items, items.item_lines, strict=True)
         )
-    return CardDefinition(card_id, texts, resources, display, m.line)
+    return CardDefinition(card_id, texts, resources, display, m.line, campaigns)
+
+
+def _card_texts(text_map: YMap, what: str, where: _Where) -> dict[str, CardText]:
+    texts: dict[str, CardText] = {}
+    for key, value in text_map.items():
+        t = _mapping(value, text_map.key_lines[key], f"{what}.{key}", where)
+        _check_keys(t, ("title", "body"), ("title", "body"), f"{what}.{key}", where)
+        texts[key] = CardText(_text(t, "title", where), _text(t, "body", where))
+    return texts
+
+
+def _campaigns(m: YMap, where: _Where) -> tuple[Campaign, ...]:
+    """A card's campaign variants: in its window, a campaign's text for a key (``pl``,
+    ``default``) replaces the card's text of that key, resources unchanged."""
+    items = _list(m["campaigns"], _line(m, "campaigns"), "campaigns", where, non_empty=True)
+    out: list[Campaign] = []
+    for item, line in zip(items, items.item_lines, strict=True):
+        c = _mapping(item, line, "a campaign", where)
+        _check_keys(c, CAMPAIGN_KEYS, ("id", "active", "text"), "a campaign", where)
+        cid = _text(c, "id", where)
+        if not _NAME_RE.match(cid):
+            raise where.error(f"campaign id {cid!r} must match [a-z][a-z0-9_]*", _line(c, "id"))
+        if any(o.id == cid for o in out):
+            raise where.error(f"campaign {cid!r} is defined twice", _line(c, "id"))
+        text_map = _mapping(c["text"], _line(c, "text"), "campaign text", where)
+        for key in text_map:
+            if not parse_locale_key(key):
+                raise where.error(
+                    f"campaign text key {key!r} is not 'default', a language (pl), a locale "
+                    "(pl-PL) or a region (PL)",
+                    text_map.key_lines[key],
+                )
+            if key not in m["text"]:
+                raise where.error(
+                    f"campaign text {key!r} replaces the card's text of that key, which the "
+                    "card does not have",
+                    text_map.key_lines[key],
+                )
+        out.append(
+            Campaign(cid, _window(c, "active", where), _card_texts(text_map, "text", where), line)
+        )
+    return tuple(out)
 
 
 # -- the folder ---------------------------------------------------------------------------------
@@ -848,7 +965,7 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
         for rule in parsed:
             if rule.id in rules:
                 raise _duplicate(rules[rule.id], rule, rules.values(), parsed)
-            if rule.card not in cards:
+            if rule.card not in cards and rule.intent is not Intent.CUE:
                 known = ", ".join(sorted(cards)) or "none"
                 raise RuleFileError(
                     f"card {rule.card!r} does not exist in {cards_dir} (known: {known})",

@@ -8,15 +8,18 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "Action",
+    "Campaign",
     "CardDefinition",
     "CardText",
     "Example",
+    "Intent",
     "Resource",
     "Rule",
     "RuleSet",
     "Status",
     "Term",
     "TermKind",
+    "Window",
 ]
 
 
@@ -82,7 +85,24 @@ class TermKind(enum.StrEnum):
     NEAR = "near"
 
 
+class Intent(enum.StrEnum):
+    """What a rule's matches say about the person searching.
+
+    ``harm``: the query touches the harm (the default). ``support``: the query seeks help,
+    recovery or education; such a rule answers with a banner and its card. ``cue``: the rule's
+    terms are help-seeking cues (stop, quit, report, helpline ...): never a match on their own;
+    with a harm match in the same query, the query is answered as support.
+    """
+
+    HARM = "harm"
+    SUPPORT = "support"
+    CUE = "cue"
+
+
 class Status(enum.StrEnum):
+    """A rule's life stage. ``experimental`` rules are on trial (shadow rules): evaluated and
+    reported in ``Decision.shadow``, never changing the action."""
+
     EXPERIMENTAL = "experimental"
     TEST = "test"
     STABLE = "stable"
@@ -111,6 +131,30 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
+class Window:
+    """When a rule or a campaign card is active: ``start`` to ``until``, both days included, in
+    UTC. A ``yearly`` window repeats on the same days every year (its year is ignored)."""
+
+    start: _dt.date
+    until: _dt.date
+    yearly: bool = False
+
+    def contains(self, day: _dt.date) -> bool:
+        if not self.yearly:
+            return self.start <= day <= self.until
+        md = (day.month, day.day)
+        first = (self.start.month, self.start.day)
+        last = (self.until.month, self.until.day)
+        if first <= last:
+            return first <= md <= last
+        return md >= first or md <= last  # a window across the new year
+
+    def expired(self, day: _dt.date) -> bool:
+        """Over for good by ``day`` (a yearly window never is)."""
+        return not self.yearly and self.until < day
+
+
+@dataclass(frozen=True, slots=True)
 class Example:
     query: str
     locale: str | None
@@ -135,6 +179,12 @@ class Rule:
     references: tuple[str, ...] = ()
     path: str = ""
     line: int = 0
+    intent: Intent = Intent.HARM
+    #: A harm rule with ``on_help_cue: ignore``: a help-seeking cue in the query does not turn
+    #: its match into support (method requests, where "stop" is part of the harm).
+    ignore_help_cue: bool = False
+    #: The days the rule is active (a campaign), or None for always.
+    active: Window | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +224,18 @@ class CardText:
 
 
 @dataclass(frozen=True, slots=True)
+class Campaign:
+    """A card variant for a campaign (the 16 Days of Activism against gender-based violence):
+    in its window, the card shows the campaign's text in the languages it has, with the card's
+    usual local resources."""
+
+    id: str
+    active: Window
+    text: dict[str, CardText]
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class CardDefinition:
     """A support card as written: text per language key, resources per region key.
 
@@ -186,6 +248,7 @@ class CardDefinition:
     resources: dict[str, tuple[Resource, ...]]
     path: str = ""
     line: int = 0
+    campaigns: tuple[Campaign, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

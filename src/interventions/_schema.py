@@ -24,7 +24,7 @@ from interventions._loader import (
     NEAR_WINDOW,
     UNLESS_SCOPES,
 )
-from interventions._model import Action, Status
+from interventions._model import Action, Intent, Status
 
 __all__ = ["SCHEMA_DIALECT", "card_file_schema", "dumps", "rule_file_schema"]
 
@@ -80,8 +80,20 @@ RULE_PROPERTIES: dict[str, Schema] = {
     "card": _text("Support card for this rule (overrides the file's card)."),
     "status": {
         "enum": [s.value for s in Status],
-        "description": "deprecated rules are validated but not compiled (default stable).",
+        "description": "experimental rules are on trial: reported in decision.shadow, never "
+        "deciding; deprecated rules are validated but not compiled (default stable).",
     },
+    "intent": {
+        "enum": [i.value for i in Intent],
+        "description": "harm (default); support: the rule answers help-seeking (banner); cue: "
+        "help-seeking cues that turn a harm match in the same query into support.",
+    },
+    "on_help_cue": {
+        "enum": ["support", "ignore"],
+        "description": "ignore: a help-seeking cue does not soften this harm rule (method "
+        "requests where 'stop' is part of the harm). Default support.",
+    },
+    "active": {"$ref": "#/$defs/window"},
     "languages": {
         "type": "array",
         "items": _LANGUAGE,
@@ -251,10 +263,14 @@ def rule_file_schema() -> Schema:
         },
         "$defs": {
             "group_item": _GROUP_ITEM,
+            "window": WINDOW,
             "rule": {
                 "type": "object",
                 "properties": RULE_PROPERTIES,
-                "required": ["id", "action", "terms", "examples"],
+                "required": ["id", "terms", "examples"],
+                # a cue rule needs no action (it never decides)
+                "if": {"properties": {"intent": {"const": "cue"}}, "required": ["intent"]},
+                "else": {"required": ["action"]},
                 "additionalProperties": False,
                 "dependentRequired": {"unless_scope": ["unless"]},
             },
@@ -304,6 +320,39 @@ CARD_PROPERTIES: dict[str, Schema] = {
         "description": "Resources by key: default (international), a region (PL), a locale.",
     },
     "description": _text("What the card is for."),
+    "campaigns": {
+        "type": "array",
+        "minItems": 1,
+        "items": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+                "active": {"$ref": "#/$defs/window"},
+                "text": {
+                    "type": "object",
+                    "propertyNames": {"pattern": _LOCALE_KEY},
+                    "additionalProperties": {"$ref": "#/$defs/text"},
+                    "description": "Replaces the card's text of the same key in the window.",
+                },
+                "description": _text("What the campaign is."),
+            },
+            "required": ["id", "active", "text"],
+            "additionalProperties": False,
+        },
+        "description": "Campaign variants of the card text (the 16 Days of Activism).",
+    },
+}
+
+WINDOW: Schema = {
+    "type": "object",
+    "properties": {
+        "from": {"type": "string", "format": "date", "description": "First day (UTC)."},
+        "until": {"type": "string", "format": "date", "description": "Last day (UTC)."},
+        "yearly": {"type": "boolean", "description": "Repeat on the same days every year."},
+    },
+    "required": ["from", "until"],
+    "additionalProperties": False,
+    "description": "When the rule or campaign is active: {from: 2026-11-25, until: 2026-12-10}.",
 }
 
 TEXT_PROPERTIES: dict[str, Schema] = {
@@ -357,6 +406,7 @@ def card_file_schema() -> Schema:
         "required": ["id", "text", "resources"],
         "additionalProperties": False,
         "$defs": {
+            "window": WINDOW,
             "text": {
                 "type": "object",
                 "properties": TEXT_PROPERTIES,

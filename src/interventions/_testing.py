@@ -9,6 +9,7 @@ known false positives) so that they cannot silently come back.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -278,11 +279,21 @@ def _read_yaml_cases(p: Path) -> list[Case]:
 # -- running ------------------------------------------------------------------------------------
 
 
-def _check(engine: Engine, case: Case, deprecated: frozenset[str]) -> CaseResult:
+def _check(
+    engine: Engine,
+    case: Case,
+    deprecated: frozenset[str],
+    windows: dict[str, dt.date] | None = None,
+) -> CaseResult:
     if case.kind is not CaseKind.CASE and case.rule in deprecated:
         return CaseResult(case, None, skipped="the rule is deprecated (not compiled)")
-    decision = engine.check(case.query, locale=case.locale)
-    matched = {m.rule_id for m in decision.matches}
+    # a windowed rule's examples are checked on the first day of its window, so that they hold
+    # whatever today is; everything else at the current time
+    at = None if case.kind is CaseKind.CASE or not windows else windows.get(case.rule or "")
+    decision = engine.check(case.query, locale=case.locale, at=at)
+    # a cue rule's matches are cues; a rule on trial's are shadow matches
+    found = (*decision.matches, *decision.cues, *decision.shadow)
+    matched = {m.rule_id for m in found}
     failure: str | None = None
     if case.kind is CaseKind.MATCH:
         if case.rule not in matched:
@@ -290,7 +301,7 @@ def _check(engine: Engine, case: Case, deprecated: frozenset[str]) -> CaseResult
             failure = f"expected a match of {case.rule}, got {got}"
     elif case.kind is CaseKind.NO_MATCH:
         if case.rule in matched:
-            m = next(m for m in decision.matches if m.rule_id == case.rule)
+            m = next(m for m in found if m.rule_id == case.rule)
             failure = f"expected no match of {case.rule}, but term {m.term!r} matched {m.text!r}"
     else:
         problems = []
@@ -312,7 +323,7 @@ def _check(engine: Engine, case: Case, deprecated: frozenset[str]) -> CaseResult
         case,
         decision,
         failure=failure,
-        trace=engine.explain(case.query, locale=case.locale).render(),
+        trace=engine.explain(case.query, locale=case.locale, at=at).render(),
     )
 
 
@@ -329,9 +340,10 @@ def _scope_hint(engine: Engine, case: Case) -> str:
 def run_cases(engine: Engine, cases: Iterable[Case]) -> RunReport:
     """Run ``cases`` against ``engine`` and compute per-rule coverage."""
     deprecated = frozenset(r.id for r in engine.ruleset.rules if r.status is Status.DEPRECATED)
+    windows = {r.id: r.active.start for r in engine.ruleset.rules if r.active is not None}
     results: list[CaseResult] = []
     for case in cases:
-        result = _check(engine, case, deprecated)
+        result = _check(engine, case, deprecated, windows)
         if result.failure is not None and case.kind is CaseKind.MATCH:
             hint = _scope_hint(engine, case)
             if hint:

@@ -10,6 +10,7 @@ from typing import Any
 
 from interventions._artifact import ruleset_from_path
 from interventions._batch import TOP_QUERIES, InputFormat, Progress, run_batch
+from interventions._cli._common import add_at_option
 from interventions._cli._output import check_outputs, output_stream, write_text_output
 from interventions._engine import Engine
 from interventions._model import RuleSet
@@ -65,6 +66,7 @@ def register(sub: Any) -> None:
         metavar="N",
         help=f"top queries kept per rule in the summary (default {TOP_QUERIES})",
     )
+    add_at_option(p)
     p.set_defaults(run=run)
 
 
@@ -93,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
             top_n=args.top,
             on_error=on_error,
             progress=progress,
+            at=args.at,
         )
     data = summary.to_dict()
     if args.summary:
@@ -129,7 +132,15 @@ def render_summary(s: dict[str, Any], *, examples: int = 3) -> str:
             lines.append(
                 f"            {rule_id:<{width}}  {v['matched']:>7,}  {v['decisions']:>7,}  {top}"
             )
-    silent = [r for r, v in s["rules"].items() if not v["matched"]]
+    if s.get("support"):
+        lines.append(f"support:    {_share(s['support'], s['queries'])} help-seeking")
+    trial = {r: v for r, v in s["rules"].items() if v.get("shadow")}
+    if trial:
+        lines.append(
+            f"shadow:     {s['shadow']:,} queries matched rules on trial (never deciding): "
+            + ", ".join(f"{r} {v['shadow']:,}" for r, v in trial.items())
+        )
+    silent = [r for r, v in s["rules"].items() if not v["matched"] and not v.get("shadow")]
     if silent:
         lines.append(f"no match:   {len(silent)} rules: {', '.join(silent)}")
     return "\n".join(lines)

@@ -7,7 +7,12 @@ import json
 import sys
 from typing import Any
 
-from interventions._cli._common import add_rules_option, engine_from_args, read_lines
+from interventions._cli._common import (
+    add_at_option,
+    add_rules_option,
+    engine_from_args,
+    read_lines,
+)
 from interventions._decision import Decision
 from interventions._engine import Engine
 
@@ -30,6 +35,7 @@ def register(sub: Any) -> None:
         action="store_true",
         help="exit 3 when any query gets an intervention (0 when none does, 2 on errors)",
     )
+    add_at_option(p)
     add_rules_option(p)
     p.set_defaults(run=run)
 
@@ -58,7 +64,7 @@ INTERVENED = 3
 def _emit(engine: Engine, query: str, args: argparse.Namespace) -> bool:
     """Print the decision for ``query``; whether it intervenes."""
     if args.explain:
-        explanation = engine.explain(query, locale=args.locale)
+        explanation = engine.explain(query, locale=args.locale, at=args.at)
         if args.json:
             out = explanation.decision.to_dict()
             out["query"] = query
@@ -79,7 +85,7 @@ def _emit(engine: Engine, query: str, args: argparse.Namespace) -> bool:
         else:
             print(explanation.render())
         return explanation.decision.intervenes
-    decision = engine.check(query, locale=args.locale)
+    decision = engine.check(query, locale=args.locale, at=args.at)
     if args.json:
         out = {"query": query, **decision.to_dict()}
         print(json.dumps(out, ensure_ascii=False))
@@ -90,17 +96,26 @@ def _emit(engine: Engine, query: str, args: argparse.Namespace) -> bool:
 
 
 def render(query: str, d: Decision) -> str:
+    shadow = [
+        f"  shadow {m.rule_id} would {m.action.value}: {m.text!r} at [{m.start}:{m.end}]"
+        for m in d.shadow
+    ]
     if not d.intervenes:
-        return f"{query!r}: none"
-    lines = [f"{query!r}: {d.action.value} ({d.category}, rule {d.rule_id})"]
+        return "\n".join([f"{query!r}: none", *shadow])
+    intent = f", intent {d.intent.value}" if d.intent else ""
+    lines = [f"{query!r}: {d.action.value} ({d.category}, rule {d.rule_id}{intent})"]
     for m in d.matches:
         lines.append(
             f"  matched {m.text!r} at [{m.start}:{m.end}] by {m.rule_id} "
             f"({m.kind.value} {m.term!r}, {m.action.value})"
         )
+    for m in d.cues:
+        lines.append(f"  help-seeking cue {m.text!r} at [{m.start}:{m.end}] ({m.rule_id})")
+    lines += shadow
     if d.card:
         c = d.card
-        lines.append(f"  card {c.id} [text: {c.text_key}, resources: {c.resources_key}]")
+        campaign = f", campaign: {c.campaign}" if c.campaign else ""
+        lines.append(f"  card {c.id} [text: {c.text_key}, resources: {c.resources_key}{campaign}]")
         lines.append(f"    {c.title}")
         lines.append(f"    {c.body}")
         for r in c.resources:

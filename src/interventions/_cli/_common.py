@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from interventions._artifact import ruleset_from_path
 from interventions._engine import Engine
 
-__all__ = ["add_rules_option", "engine_from_args", "read_lines"]
+__all__ = ["add_at_option", "add_rules_option", "engine_from_args", "read_lines"]
 
 
 def add_rules_option(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +19,27 @@ def add_rules_option(parser: argparse.ArgumentParser) -> None:
         "--rules",
         metavar="DIR",
         help="rules folder or compiled rule set (default: the shipped rule set)",
+    )
+
+
+def _moment(text: str) -> dt.datetime:
+    """``--at 2026-11-30`` or ``--at 2026-11-30T18:00+02:00`` (no zone: UTC)."""
+    try:
+        at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date or time like 2026-11-30 or 2026-11-30T18:00+01:00"
+        ) from None
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+
+
+def add_at_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--at",
+        type=_moment,
+        metavar="WHEN",
+        help="decide as at this date or time (UTC unless it says otherwise; default now): "
+        "rules and card campaigns with an active window, e.g. the 16 Days (25 Nov - 10 Dec)",
     )
 
 

@@ -13,6 +13,7 @@ from typing import IO, Any
 from interventions._artifact import ruleset_from_path
 from interventions._batch import InputFormat
 from interventions._cli._batch import add_input_options
+from interventions._cli._common import add_at_option
 from interventions._cli._output import check_outputs, output_stream, write_text_output
 from interventions._diff import DEFAULT_FAIL_ON, ChangeKind, diff_rules, parse_kinds
 from interventions._errors import InputError
@@ -54,6 +55,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--examples", type=int, default=5, metavar="N", help="examples per group (default 5)"
     )
+    add_at_option(p)
     p.set_defaults(run=run)
 
 
@@ -86,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
             fmt=fmt,
             fail_on=fail_on,
             on_error=on_error,
+            at=args.at,
         )
     data = report.to_dict(args.examples)
     data["old"]["source"] = args.old
@@ -127,6 +130,12 @@ def render_report(d: dict[str, Any], *, examples: int = 3) -> str:
             if v["old"] or v["new"]
         ),
     ]
+    if d.get("shadow"):
+        lines.append(
+            "shadow:   "
+            + "  ".join(f"{r} {v['old']:,}->{v['new']:,}" for r, v in d["shadow"].items())
+            + " (rules on trial: matched, never deciding)"
+        )
     if d["rules_added"]:
         lines.append(f"rules added:   {', '.join(d['rules_added'])}")
     if d["rules_removed"]:
