@@ -239,9 +239,9 @@ def full_path_flags(engine: Engine, queries: Sequence[str]) -> PathReport | None
     flags: list[bool] = []
 
     class Probe(Engine):
-        def _check_fully(self, query: str, locale: str | None) -> Any:
+        def _check_fully(self, query: str, locale: str | None, day: Any = None) -> Any:
             flags.append(True)
-            return super()._check_fully(query, locale)
+            return super()._check_fully(query, locale, day)
 
     probe = Probe(engine.ruleset)
     memo: dict[str, Any] | None = getattr(probe, "_chunks", None)

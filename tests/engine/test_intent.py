@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from interventions import Action, Engine, Intent, RuleFileError, load_rules
-from interventions import _engine as engine_module
 from interventions._artifact import write_artifact
 from interventions._lint import lint_rules
 
@@ -45,7 +44,7 @@ def test_harm_alone_keeps_its_action(engine: Engine) -> None:
 def test_a_cue_turns_harm_into_support(engine: Engine, query: str, cue: str) -> None:
     d = engine.check(query)
     assert d.action is Action.BANNER
-    assert d.intent is Intent.SUPPORT and d.intent == "support"
+    assert d.intent is Intent.SUPPORT and isinstance(d.intent, str)  # a StrEnum: == "support"
     assert d.rule_id == "t.proana" and d.card is not None and d.card.id == "support"
     assert [c.text for c in d.cues] == [cue]
     (c,) = d.cues
@@ -168,7 +167,7 @@ def test_the_clock_is_not_read_for_a_query_without_a_match(
     def no_clock() -> float:
         raise AssertionError("the clock was read")
 
-    monkeypatch.setattr(engine_module.time, "time", no_clock)
+    monkeypatch.setattr("interventions._engine.time.time", no_clock)
     for q in ["banana bread", "weather tomorrow", "quit", "banana bread"]:
         assert engine.check(q).action is Action.NONE
 
@@ -179,7 +178,7 @@ def test_without_windows_the_clock_is_never_read(monkeypatch: pytest.MonkeyPatch
     def no_clock() -> float:
         raise AssertionError("the clock was read")
 
-    monkeypatch.setattr(engine_module.time, "time", no_clock)
+    monkeypatch.setattr("interventions._engine.time.time", no_clock)
     assert e.check("my boyfriend hits me").intervenes
 
 
@@ -188,18 +187,18 @@ def test_the_current_day_comes_from_the_clock(
 ) -> None:
     e = Engine.from_path(INTENT_RULES)
     noon = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC).timestamp()
-    monkeypatch.setattr(engine_module.time, "time", lambda: noon)
+    monkeypatch.setattr("interventions._engine.time.time", lambda: noon)
     assert e.check("orange the world").intervenes
-    monkeypatch.setattr(engine_module.time, "time", lambda: noon + 20 * 86400)
+    monkeypatch.setattr("interventions._engine.time.time", lambda: noon + 20 * 86400)
     assert not e.check("orange the world").intervenes  # the next day is read anew
 
 
 def test_the_decision_cache_keeps_days_apart(monkeypatch: pytest.MonkeyPatch) -> None:
     e = Engine.from_path(INTENT_RULES, cache_size=16)
     noon = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC).timestamp()
-    monkeypatch.setattr(engine_module.time, "time", lambda: noon)
+    monkeypatch.setattr("interventions._engine.time.time", lambda: noon)
     assert e.check("orange the world").intervenes
-    monkeypatch.setattr(engine_module.time, "time", lambda: noon + 20 * 86400)
+    monkeypatch.setattr("interventions._engine.time.time", lambda: noon + 20 * 86400)
     assert not e.check("orange the world").intervenes
     assert e.check("orange the world", at=IN_16_DAYS).intervenes
 
