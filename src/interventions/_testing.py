@@ -20,7 +20,9 @@ from interventions._cards import language_of
 from interventions._decision import Decision
 from interventions._engine import Engine
 from interventions._errors import InterventionsError, RuleFileError
-from interventions._model import Action, RuleSet, Status
+from interventions._match import find_hits
+from interventions._model import Action, Intent, RuleSet, Status
+from interventions._normalize import normalize
 from interventions._yaml import YList, YMap, read_yaml
 
 __all__ = [
@@ -284,6 +286,7 @@ def _check(
     case: Case,
     deprecated: frozenset[str],
     windows: dict[str, dt.date] | None = None,
+    cue_rules: frozenset[str] = frozenset(),
 ) -> CaseResult:
     if case.kind is not CaseKind.CASE and case.rule in deprecated:
         return CaseResult(case, None, skipped="the rule is deprecated (not compiled)")
@@ -294,6 +297,8 @@ def _check(
     # a cue rule's matches are cues; a rule on trial's are shadow matches
     found = (*decision.matches, *decision.cues, *decision.shadow)
     matched = {m.rule_id for m in found}
+    if case.rule in cue_rules:
+        matched |= cues_found(engine, case.query)
     failure: str | None = None
     if case.kind is CaseKind.MATCH:
         if case.rule not in matched:
@@ -301,8 +306,9 @@ def _check(
             failure = f"expected a match of {case.rule}, got {got}"
     elif case.kind is CaseKind.NO_MATCH:
         if case.rule in matched:
-            m = next(m for m in found if m.rule_id == case.rule)
-            failure = f"expected no match of {case.rule}, but term {m.term!r} matched {m.text!r}"
+            m = next((m for m in found if m.rule_id == case.rule), None)
+            what = f"term {m.term!r} matched {m.text!r}" if m else "a cue was found"
+            failure = f"expected no match of {case.rule}, but {what}"
     else:
         problems = []
         if case.action is not None and decision.action is not case.action:
@@ -327,6 +333,22 @@ def _check(
     )
 
 
+def cues_found(engine: Engine, query: str) -> set[str]:
+    """The cue rules (``intent: cue``) whose terms are in ``query``. A cue alone is no match
+    (``Decision.cues`` only holds the cues of a support answer), so its rule's examples are
+    checked on the matcher's hits."""
+    index = engine._index
+    rules = index.rules
+    if not any(r.intent is Intent.CUE for r in rules):
+        return set()
+    norm = index.segmenter.extend(normalize(query))
+    return {
+        rules[index.term_rule[tid]].id
+        for tid, _, _ in find_hits(index, norm)
+        if tid not in index.unless and rules[index.term_rule[tid]].intent is Intent.CUE
+    }
+
+
 def _scope_hint(engine: Engine, case: Case) -> str:
     rule = next((r for r in engine.ruleset.rules if r.id == case.rule), None)
     if rule is None or not rule.languages or language_of(case.locale) in rule.languages:
@@ -341,9 +363,10 @@ def run_cases(engine: Engine, cases: Iterable[Case]) -> RunReport:
     """Run ``cases`` against ``engine`` and compute per-rule coverage."""
     deprecated = frozenset(r.id for r in engine.ruleset.rules if r.status is Status.DEPRECATED)
     windows = {r.id: r.active.start for r in engine.ruleset.rules if r.active is not None}
+    cue_rules = frozenset(r.id for r in engine.ruleset.rules if r.intent is Intent.CUE)
     results: list[CaseResult] = []
     for case in cases:
-        result = _check(engine, case, deprecated, windows)
+        result = _check(engine, case, deprecated, windows, cue_rules)
         if result.failure is not None and case.kind is CaseKind.MATCH:
             hint = _scope_hint(engine, case)
             if hint:
