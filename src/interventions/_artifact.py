@@ -51,6 +51,7 @@ from interventions._model import (
     Window,
 )
 from interventions._normalize import normalize
+from interventions._regex_risk import regex_risks
 
 __all__ = [
     "FORMAT_NAME",
@@ -72,6 +73,11 @@ FORMAT_VERSION = 3
 MAX_HEADER_BYTES = 64 * 1024
 MAX_PAYLOAD_BYTES = 256 * 1024 * 1024
 """Bounds on what a reader accepts, so a hostile file cannot make it allocate without limit."""
+MAX_INFLATE_RATIO = 64
+MIN_INFLATE_BOUND = 1024 * 1024
+"""A compressed section may inflate to ``MAX_INFLATE_RATIO`` times its size (at least
+``MIN_INFLATE_BOUND``): compiled rule sets inflate about 5 times, a zlib bomb about 1,000
+times, and it is refused after inflating that bound, not its gigabytes."""
 
 _COMPRESSIONS = ("zlib", "none")
 
@@ -436,17 +442,23 @@ def _decode_section(
     header: ArtifactHeader, data: bytes, where: str, parse_float: Callable[[str], Any] = float
 ) -> Any:
     if header["compression"] == "zlib":
+        bound = min(MAX_PAYLOAD_BYTES, max(MIN_INFLATE_BOUND, MAX_INFLATE_RATIO * len(data)))
         try:
             inflater = zlib.decompressobj()
-            data = inflater.decompress(data, MAX_PAYLOAD_BYTES)
+            data = inflater.decompress(data, bound)
         except zlib.error as exc:
             raise ArtifactError(f"{where}: payload does not decompress: {exc}") from exc
-        if inflater.unconsumed_tail:
-            raise ArtifactError(f"{where}: payload inflates beyond {MAX_PAYLOAD_BYTES} bytes")
+        if inflater.unconsumed_tail or not inflater.eof:
+            raise ArtifactError(
+                f"{where}: a section inflates beyond {bound} bytes (or is cut short): a "
+                "compressed bomb or a damaged file"
+            )
     try:
         return json.loads(data.decode("utf-8", "surrogatepass"), parse_float=parse_float)
     except (UnicodeDecodeError, ValueError) as exc:
         raise ArtifactError(f"{where}: payload is not JSON: {exc}") from exc
+    except RecursionError as exc:  # the C parser counts its depth: this comes fast
+        raise ArtifactError(f"{where}: payload nests too deeply") from exc
 
 
 def _ruleset_of(header: ArtifactHeader, section: bytes, where: str) -> RuleSet:
@@ -732,6 +744,11 @@ def _decode_ruleset(doc: Any) -> RuleSet:
     table = [
         _decode_term_core(t, f"terms[{i}]") for i, t in enumerate(_get(doc, "terms", list, where))
     ]
+    for i, core in enumerate(table):
+        if core[0] is TermKind.REGEX:  # as lint refuses them; before anything compiles them
+            for risk in regex_risks(core[1]):
+                if risk.severity == "error":
+                    raise _MalformedError(f"terms[{i}]: refused regex {core[1]!r}: {risk.message}")
     decoded_rules = tuple(_decode_rule(r, table, f"rules[{i}]") for i, r in enumerate(rules))
     card_map = {c.id: c for c in decoded_cards}
     for i, rule in enumerate(decoded_rules):

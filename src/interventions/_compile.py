@@ -440,7 +440,7 @@ def _compile(ruleset: RuleSet) -> Index:
             for k, (member_prefix, token, squeezed) in enumerate(matchers):
                 if k == anchor:
                     continue
-                for key in {token, squeezed}:
+                for key in sorted({token, squeezed}):  # a set's order varies by hash seed
                     _add(member_starts[key[:PREFIX_BUCKET]] if member_prefix else members, key, tid)
             # words of a phrase also accept weak collapsed readings (``prro ana tips``)
             phrase: Phrase = (tid, anchor, matchers)

@@ -14,6 +14,8 @@ stored once, under ``phrases``).
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 import datetime as dt
 from collections.abc import Callable, Iterable
 from itertools import chain
@@ -36,6 +38,7 @@ from interventions._compile import (
 )
 from interventions._model import Action, CardDefinition, Intent, TermKind, Window
 from interventions._normalize import COLLAPSED
+from interventions._regex_risk import regex_risks
 from interventions._segment import Segmenter
 
 __all__ = ["FlatIndexError", "index_from_data", "index_to_data", "refuse_float", "window_data"]
@@ -186,6 +189,7 @@ def _unpack(value: Any, where: str) -> list[str]:
 def _id_map(d: dict[str, int | list[int]]) -> dict[str, Any]:
     """A dict whose values are mostly one id: those as two parallel arrays (keys packed),
     the rest as an object."""
+    d = dict(sorted(d.items()))  # the same file whatever order sets were iterated in
     single = {k: v for k, v in d.items() if isinstance(v, int)}
     return {
         "keys": _pack(list(single)),
@@ -235,9 +239,11 @@ def _encode(value: Any, pool: _SetPool) -> Any:
             return {"atoms": list(value)}  # read back without a call per item
         return {"tuple": [_encode(v, pool) for v in value]}
     if isinstance(value, dict):
+        # sorted: the same file whatever order sets were iterated in while compiling
+        items = sorted(value.items(), key=lambda kv: repr(kv[0]))
         if all(isinstance(k, str) for k in value):
-            return {"map": {k: _encode(v, pool) for k, v in value.items()}}
-        return {"dict": [[_encode(k, pool), _encode(v, pool)] for k, v in value.items()]}
+            return {"map": {k: _encode(v, pool) for k, v in items}}
+        return {"dict": [[_encode(k, pool), _encode(v, pool)] for k, v in items]}
     if isinstance(value, Segmenter):
         fields = {f.name: _encode(getattr(value, f.name), pool) for f in dataclasses.fields(value)}
         return {"segmenter": fields}
@@ -334,6 +340,83 @@ def _check_ids(ids: Iterable[int], limit: int, where: str, low: int = 0) -> None
         raise FlatIndexError(f"{where}: an id is out of range (0..{limit - 1})")
 
 
+def _check_rules(rules: Iterable[RuleInfo]) -> None:
+    """Every field of every rule has its type, so that ``check`` never meets a priority
+    written as a string (``TypeError`` while sorting) long after the file was loaded."""
+    for r in rules:
+        where = f"index.rules[{r.id!r}]"
+        if not all(isinstance(x, str) for x in (r.id, r.category, r.card, r.unless_scope)):
+            raise FlatIndexError(f"{where}: id, category, card and unless scope are strings")
+        if type(r.priority) is not int:
+            raise FlatIndexError(f"{where}: priority is a whole number")
+        if not all(isinstance(x, str) for x in r.languages):
+            raise FlatIndexError(f"{where}: languages are strings")
+
+
+def _check_str_keys(groups: dict[str, Any], where: str) -> None:
+    """``{bucket: [[key, ids], ...]}`` with string keys."""
+    for group in groups.values():
+        if not isinstance(group, list) or not all(
+            isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) for item in group
+        ):
+            raise FlatIndexError(f"{where}: expected lists of [key, ids]")
+
+
+def _check_fuzzy_terms(items: Any) -> None:
+    if not isinstance(items, list) or not all(
+        isinstance(x, list)
+        and len(x) == 3
+        and isinstance(x[1], str)
+        and type(x[2]) is int
+        and 1 <= x[2] <= 2
+        for x in items
+    ):
+        raise FlatIndexError("index.fuzzy_terms: expected [term id, token, distance 1 or 2]")
+
+
+def _check_patterns(items: Any) -> None:
+    """Regexes as the loader and lint accept them: a hand-made file cannot bring a pattern
+    that backtracks catastrophically (or exhausts memory when compiled) past the checks the
+    rules went through. Checked before anything is compiled."""
+    if not isinstance(items, list):
+        raise FlatIndexError("index.regexes: expected a list")
+    for item in items:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], str)):
+            raise FlatIndexError("index.regexes: expected [term id, pattern]")
+        for risk in regex_risks(item[1]):
+            if risk.severity == "error":
+                raise FlatIndexError(f"index.regexes: refused {item[1]!r}: {risk.message}")
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    """Whether ``value`` has the type ``hint`` (the few shapes a segmenter's fields use)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is type(None):
+        return value is None
+    if origin in (typing.Union, types.UnionType):
+        return any(_conforms(value, a) for a in args)
+    if dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        return isinstance(value, typing.cast(type, hint)) and all(
+            _conforms(getattr(value, f.name), hints[f.name]) for f in dataclasses.fields(hint)
+        )
+    if origin is frozenset:
+        return isinstance(value, frozenset) and all(_conforms(v, args[0]) for v in value)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_conforms(v, args[0]) for v in value)
+        return len(value) == len(args) and all(map(_conforms, value, args))
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            _conforms(k, args[0]) and _conforms(v, args[1]) for k, v in value.items()
+        )
+    if hint is int:
+        return type(value) is int
+    return isinstance(value, hint)
+
+
 def _flatten(values: Iterable[Any]) -> list[Any]:
     """Ints and the items of lists of ints, in one list."""
     values = list(values)
@@ -379,6 +462,8 @@ def index_from_data(
         return _index_from_data(doc, card_from_data, version)
     except FlatIndexError:
         raise
+    except RecursionError as exc:
+        raise FlatIndexError("index: nests too deeply") from exc
     except (TypeError, ValueError, KeyError, IndexError, AttributeError, regex.error) as exc:
         raise FlatIndexError(f"index: malformed ({type(exc).__name__}: {exc})") from exc
 
@@ -406,6 +491,7 @@ def _index_from_data(
             doc, "rules", list
         )
     )
+    _check_rules(rules)
     cards = {c.id: c for c in (card_from_data(c, f"index.cards[{i}]") for i, c in
                                 enumerate(_get(doc, "cards", list)))}  # fmt: skip
     for r in rules:
@@ -423,6 +509,8 @@ def _index_from_data(
 
     phrase_of: dict[int, Phrase] = {}
     for tid, anchor, raw in _get(doc, "phrases", list):
+        for m in raw:
+            _matcher(m, f"index.phrases[{tid}]")
         matchers: tuple[Matcher, ...] = tuple(
             (bool(p), token, token if squeezed == token else squeezed) for p, token, squeezed in raw
         )
@@ -439,6 +527,7 @@ def _index_from_data(
 
     words: dict[str, Slot] = _read_id_map(doc, "words", slot, n, -n)
     raw_prefixes = _get(doc, "prefixes", dict)
+    _check_str_keys(raw_prefixes, "index.prefixes")
     _check_ids(
         _flatten(v for group in raw_prefixes.values() for _, v in group), n, "index.prefixes", -n
     )
@@ -448,14 +537,17 @@ def _index_from_data(
     substrings = {k: tuple(v) for k, v in _get(doc, "substrings", dict).items()}
     _check_ids(_flatten(substrings.values()), n, "index.substrings")
     fuzzy: dict[str, int | tuple[int, ...]] = _read_id_map(doc, "fuzzy", tuple, n)
+    _check_fuzzy_terms(doc.get("fuzzy_terms"))
     fuzzy_terms = {tid: (token, d) for tid, token, d in _get(doc, "fuzzy_terms", list)}
     _check_ids(fuzzy_terms, n, "index.fuzzy_terms")
+    _check_patterns(doc.get("regexes"))
     regexes = tuple(
         (tid, regex.compile(pattern, regex.V1)) for tid, pattern in _get(doc, "regexes", list)
     )
     _check_ids((tid for tid, _ in regexes), n, "index.regexes")
     members: dict[str, int | frozenset[int]] = _read_id_map(doc, "members", frozenset, n)
     raw_member_prefixes = _get(doc, "member_prefixes", dict)
+    _check_str_keys(raw_member_prefixes, "index.member_prefixes")
     _check_ids(
         _flatten(v for group in raw_member_prefixes.values() for _, v in group),
         n,
@@ -467,7 +559,7 @@ def _index_from_data(
     }
     near, near_parts = _read_near(doc, n)
     segmenter = _decode(doc.get("segmenter"), "index.segmenter", [])
-    if not isinstance(segmenter, Segmenter):
+    if not _conforms(segmenter, Segmenter):
         raise FlatIndexError("index.segmenter: expected a segmenter")
     plain = [k for k in substrings if not k.startswith((COLLAPSED, UNSPACED_MARK))]
     collapsed = [k[1:] for k in substrings if k.startswith(COLLAPSED)]

@@ -43,6 +43,7 @@ __all__ = [
     "Token",
     "collapse",
     "normalize",
+    "original_span",
     "token_keys",
     "token_steps",
 ]
@@ -117,7 +118,7 @@ class Token:
     start: int
     end: int
     keys: tuple[str, ...]
-    origin: str = "token"  # token | joined | hashtag | segmented
+    origin: str = "token"  # token | joined | hashtag | segmented | arabizi
     hashtag: bool = False  # written right after '#'
 
 
@@ -640,6 +641,14 @@ def normalize(query: str, *, trace: list[Step] | None = None) -> Normalized:
             if camel:
                 sequences.append(camel)
     return Normalized(query, text, tuple(sequences), truncated, origin)
+
+
+def original_span(norm: Normalized, a: int, b: int) -> tuple[int, int]:
+    """Where the characters ``a..b`` of ``norm.text`` came from in the query, as a span that
+    never ends inside a cluster (as every token's)."""
+    if norm.origin is None:
+        return a, b
+    return norm.origin[a], _cluster_end(norm.query, norm.origin[b - 1] + 1)
 
 
 def _cluster_end(query: str, end: int) -> int:

@@ -38,6 +38,7 @@ in tokens of at most MAX_WITH_UNKNOWN.
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -48,10 +49,12 @@ from interventions._normalize import (
     Normalized,
     Token,
     collapse,
+    original_span,
     token_keys,
 )
+from interventions._scripts import arabizi_table, is_arabizi, may_hold_arabizi
 
-__all__ = ["MAX_TAIL", "MIN_SEGMENTED", "MIN_UNKNOWN", "Segmenter"]
+__all__ = ["MAX_TAIL", "MIN_SEGMENTED", "MIN_UNKNOWN", "Segmenter", "arabizi_reading"]
 
 MIN_SEGMENTED = 5
 """Tokens shorter than this are never split."""
@@ -488,11 +491,80 @@ class Segmenter:
                             for p in pieces
                         )
                     )
+        arabizi = arabizi_reading(norm, self.terms)
+        if arabizi is not None:
+            extra.append(arabizi)
         if not extra:
             return norm
         return Normalized(
             norm.query, norm.text, (*norm.sequences, *extra), norm.truncated, norm.origin
         )
+
+
+_LATIN_RUN = re.compile(r"[a-z0-9'@$!|]+")
+_EDGES = "'@$!|"
+_DOTTED = "3679"  # digits an apostrophe may follow: 3' = غ, 7' = خ, 6' = ظ, 9' = ض
+
+
+def arabizi_reading(norm: Normalized, words: frozenset[str]) -> tuple[Token, ...] | None:
+    """The query read with its Arabizi tokens as Arabic words of the rule set, or None.
+
+    A run of Latin letters, digits and apostrophes (``ente7ar``, ``3'ayez``) written like
+    Arabizi (``_scripts.is_arabizi``: an Arabizi digit next to a letter) is read as every Arabic
+    word among ``words`` it may spell (``_scripts.ArabiziTable``). The reading is the query's
+    tokens with each such run replaced by one token, spanning the run in the ORIGINAL query,
+    whose keys are those words' (as an Arabic token typed would have), so a phrase can go on in
+    Arabic letters (``3ayez اموت``). The keys are Arabic letters only: a term written in Latin
+    letters never matches through them. A run that does not start and end on token boundaries
+    (``a7eb@x``) is left alone. Ordinary Latin text holds no Arabizi digit next to a letter and
+    costs one scan of the text."""
+    text = norm.text
+    if not may_hold_arabizi(text):
+        return None
+    table = arabizi_table(words)
+    if not table:
+        return None
+    tokens = norm.tokens
+    found: list[tuple[int, int, Token]] = []  # (first, last token replaced, reading)
+    for m in _LATIN_RUN.finditer(text):
+        a, b = m.span()
+        # symbols and apostrophes at the edges are punctuation (ente7ar!, 'a7eb'), except an
+        # apostrophe after a digit (ba3' = باغ)
+        x, y = a, b
+        while x < y and text[x] in _EDGES:
+            x += 1
+        while y > x and text[y - 1] in _EDGES:
+            if text[y - 1] == "'" and y - 2 >= x and text[y - 2] in _DOTTED:
+                break
+            y -= 1
+        run = text[x:y]
+        if not is_arabizi(run):
+            continue
+        read = table.read(run)
+        if not read:
+            continue
+        start, end = original_span(norm, a, b)
+        inside = [k for k, t in enumerate(tokens) if t.start < end and start < t.end]
+        if (
+            not inside
+            or tokens[inside[0]].start != start
+            or tokens[inside[-1]].end != end
+            or any(tokens[k].start < start or tokens[k].end > end for k in inside)
+        ):
+            continue
+        keys = tuple(dict.fromkeys(k for w in read for k in token_keys(w)))
+        hashtag = a > 0 and text[a - 1] == "#"  # as the token's
+        found.append((inside[0], inside[-1], Token(read[0], start, end, keys, "arabizi", hashtag)))
+    if not found:
+        return None
+    out: list[Token] = []
+    k = 0
+    for first, last, reading in found:
+        out.extend(tokens[k:first])
+        out.append(reading)
+        k = last + 1
+    out.extend(tokens[k:])
+    return tuple(out)
 
 
 def _collapsed_keys(piece: str) -> tuple[str, ...]:
