@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from _workload import PeerTerms
@@ -133,10 +133,12 @@ _BUILDERS: tuple[tuple[str, Callable[[PeerTerms], Loop], float | None, str], ...
 PEER_NAMES = tuple(name for name, *_ in _BUILDERS)
 
 
-def build_peers(terms: PeerTerms) -> list[Peer]:
-    """Build every peer over ``terms``, timing each build."""
+def build_peers(terms: PeerTerms, only: Collection[str] | None = None) -> list[Peer]:
+    """Build every peer (or those named in ``only``) over ``terms``, timing each build."""
     peers = []
     for name, build, budget, note in _BUILDERS:
+        if only is not None and name not in only:
+            continue
         t0 = time.perf_counter()
         loop = build(terms)
         peers.append(Peer(name, loop, time.perf_counter() - t0, budget, note))

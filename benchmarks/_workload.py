@@ -383,7 +383,10 @@ def build_ruleset(seed: RuleSet, filler: Sequence[Term], n_terms: int, label: st
     need = max(0, n_terms - _term_count(seed.rules))
     if need > len(filler):
         raise ValueError(f"{label}: need {need} filler terms, have {len(filler)}")
-    pairs = [(r.category, r.card) for r in seed.rules] or [("filler", next(iter(seed.cards)))]
+    # rules without a card (help-seeking cues) lend filler neither
+    pairs = [(r.category, r.card) for r in seed.rules if r.card] or [
+        ("filler", next(iter(seed.cards)))
+    ]
     rules = list(seed.rules)
     for k, start in enumerate(range(0, need, TERMS_PER_RULE)):
         terms = tuple(filler[start : min(start + TERMS_PER_RULE, need)])

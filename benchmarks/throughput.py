@@ -11,7 +11,12 @@ other sizes do not count.
 
     benchmarks/throughput.py                  # 1k, 10k, 100k terms; 200,000 queries
     benchmarks/throughput.py --sizes 1k,10k   # some sizes only
+    benchmarks/throughput.py --mixed 0        # without the mixed-script stream
     benchmarks/throughput.py --smoke          # tiny, a few seconds: proves the harness runs
+
+After the sizes, a stream that mixes scripts (``_mixed.py``: Latin, Cyrillic, Arabic,
+Devanagari, Hangul, Han/kana, Thai) runs on the 10k rule set, the engine warm (word memo filled
+by one untimed pass) and cold (``memo_size=0``), beside the peers, in the same passes.
 """
 
 from __future__ import annotations
@@ -38,8 +43,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _mixed import mixed_stream
 from _peers import PEER_NAMES, build_peers
 from _workload import (
+    QUERY_TERMS_FROM,
     Workload,
     WorkloadParams,
     build_ruleset,
@@ -613,6 +620,87 @@ def _run_size(
     )
 
 
+MIXED_QUERIES = 40_000
+MIXED_PEERS = ("pyahocorasick", "flashtext", "floor")
+PER_SCRIPT_COLD = 2_000
+
+
+def run_mixed(wl: Workload, label: str, n: int, passes: int) -> None:
+    """The mixed-script stream on the ``label`` rule set: engine warm and cold, and the peers
+    that keep up, interleaved in the same passes; then the engine per script."""
+    ruleset = wl.rulesets[label]
+    first_terms = [t for r in ruleset.rules for t in r.terms][:QUERY_TERMS_FROM]
+    stream = mixed_stream(n, first_terms)
+    queries = stream.queries
+    shares: dict[str, int] = {}
+    for script in stream.scripts:
+        shares[script] = shares.get(script, 0) + 1
+    ascii_share = sum(q.isascii() for q in queries) / max(1, len(queries))
+    print(f"\n== mixed scripts: {len(queries):,} queries on the {label} rule set ==")
+    print(
+        "scripts: "
+        + ", ".join(f"{k} {v / len(queries):.0%}" for k, v in shares.items())
+        + f"; {ascii_share:.0%} ASCII, {len(set(queries)) / len(queries):.0%} distinct"
+    )
+    for note in stream.missing:
+        print(f"left out: {note}")
+    warm = Engine(ruleset)
+    option = memo_off_option() or {}
+    cold = Engine(ruleset, **option)
+    runners = [
+        Runner(
+            "engine WARM",
+            engine_loop(warm),
+            note="word memo filled by one untimed pass over the stream",
+            warm_all=True,
+        ),
+        Runner(
+            "engine COLD",
+            engine_loop(cold),
+            NO_MEMO_BUDGET,
+            note=f"Engine(ruleset, {option}): every query normalized and matched in full",
+        ),
+    ]
+    for peer in build_peers(peer_terms(ruleset), only=MIXED_PEERS):
+        runners.append(Runner(peer.name, peer.loop, peer.budget, peer.note, peer.build_seconds))
+    gc.collect()
+    measure(runners, queries, passes)
+    w, c = runners[0].qps, runners[1].qps
+    print(
+        f"{'runner':<16}{'queries/s':>11}{'warm/peer':>11}{'cold/peer':>11}{'us/query':>10}"
+        f"{'spread':>8}{'queries':>9}{'hits':>8}  what"
+    )
+    for r in runners:
+        qps = r.qps
+        is_peer = not r.name.startswith("engine")
+        us = f"{1e6 / qps:.2f}" if qps else "n/a"
+        spread = f"{r.spread:.0%}" if r.spread is not None else "-"
+        print(
+            f"{r.name:<16}{fmt_qps(qps):>11}{fmt_ratio(w, qps) if is_peer else '':>11}"
+            f"{fmt_ratio(c, qps) if is_peer else '':>11}{us:>10}{spread:>8}{r.n:>9,}{r.hits:>8,}"
+            f"  {r.note}"
+        )
+    # per script: the warm engine on each script's queries, the cold one on a prefix of them
+    print("engine per script (queries/s): WARM = memo warm, COLD = memo off")
+    check_warm, check_cold = warm.check, cold.check
+    for script in shares:
+        part = [q for q, s in zip(queries, stream.scripts, strict=True) if s == script]
+        gc.collect()
+        t0 = time.perf_counter()
+        for q in part:
+            check_warm(q)
+        warm_qps = len(part) / (time.perf_counter() - t0)
+        head = part[:PER_SCRIPT_COLD]
+        t0 = time.perf_counter()
+        for q in head:
+            check_cold(q)
+        cold_qps = len(head) / (time.perf_counter() - t0)
+        print(
+            f"  {script:<12} WARM {fmt_qps(warm_qps):>7}   COLD {fmt_qps(cold_qps):>6}"
+            f"   ({len(part):,} queries)"
+        )
+
+
 def parse_sizes(text: str) -> dict[str, int]:
     sizes = {}
     for raw in text.split(","):
@@ -632,6 +720,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=parse_sizes, help="e.g. 1k,10k (default 1k,10k,100k)")
     parser.add_argument("--queries", type=int, help="length of the query stream")
     parser.add_argument("--passes", type=int, help="timed passes per runner (median is shown)")
+    parser.add_argument(
+        "--mixed", type=int, help=f"queries of the mixed-script stream (default {MIXED_QUERIES:,})"
+    )
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     parser.add_argument("--specs", help=argparse.SUPPRESS)
     parser.add_argument("--terms", type=int, help=argparse.SUPPRESS)
@@ -683,6 +774,10 @@ def main(argv: list[str] | None = None) -> int:
             print_size(results[label])
             sys.stdout.flush()
     print_targets(results)
+    mixed = args.mixed if args.mixed is not None else (1_000 if args.smoke else MIXED_QUERIES)
+    if mixed:
+        label = "10k" if "10k" in results else list(results)[-1]
+        run_mixed(wl, label, mixed, passes)
     print(
         f"\nfinished in {time.perf_counter() - started:.0f} s; load average at end {loadavg()} "
         "(other processes on this machine make every number noisy; compare ratios, not absolutes)"
