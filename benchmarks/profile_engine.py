@@ -244,7 +244,8 @@ def full_path_flags(engine: Engine, queries: Sequence[str]) -> PathReport | None
             return super()._check_fully(query, locale, day)
 
     probe = Probe(engine.ruleset)
-    memo: dict[str, Any] | None = getattr(probe, "_chunks", None)
+    word_memo = getattr(probe, "_words", None)
+    memo: dict[str, Any] | None = getattr(word_memo, "young", None)
     if memo is None:
         return None
     run_all(probe.check, queries)  # warm the probe's memo
@@ -443,11 +444,11 @@ def fuzzy_cache_prototype(ix: Index, norms: Sequence[Any]) -> float | None:
         return None
     cache: dict[tuple[str, ...], list[int]] = {}
 
-    def cached(index: Index, tok: Token, hits: list[Hit]) -> None:
+    def cached(index: Index, tok: Token, hits: list[Hit], memo: Any = None) -> None:
         tids = cache.get(tok.keys)
         if tids is None:
             found: list[Hit] = []
-            original(index, tok, found)
+            original(index, tok, found, None)
             tids = [t for t, _, _ in found]
             cache[tok.keys] = tids
         for t in tids:

@@ -18,7 +18,7 @@ import gc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -229,8 +229,6 @@ class Index:
     """Near terms by id (``_match.resolve_near`` completes them)."""
     near_parts: dict[int, int]
     """Ids of the anchor-group alternatives of near terms → the near term's id."""
-    fuzzy_memo: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
-    """Fuzzy candidates per token key, filled as queries arrive (a pure function's memo)."""
 
 
 def inside_runs(term: Term) -> bool:

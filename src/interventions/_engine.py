@@ -30,6 +30,7 @@ from interventions._match import (
     resolve_near,
     word_profile,
 )
+from interventions._memo import Memo, entry_bytes
 from interventions._model import Action, Intent, RuleSet, TermKind
 from interventions._normalize import (
     COLLAPSED,
@@ -42,6 +43,12 @@ from interventions._normalize import (
 )
 
 __all__ = ["Engine", "Explanation", "default_rules_path"]
+
+MEMO_SIZE = 1 << 18
+"""Default bound of the word memos, in entries (two generations of half as many)."""
+MEMO_BYTES = 64 << 20
+"""Default bound of each memo's estimated bytes."""
+FUZZY_MEMO = 1 << 16
 
 
 def default_rules_path() -> Path:
@@ -122,8 +129,8 @@ class Engine:
         "_cache_size",
         "_card_of",
         "_cards",
-        "_chunks",
         "_clock",
+        "_fuzzy",
         "_index",
         "_langs",
         "_memo_size",
@@ -133,32 +140,51 @@ class Engine:
         "_ruleset_source",
         "_unless",
         "_windowed",
+        "_words",
     )
 
-    def __init__(self, ruleset: RuleSet, *, memo_size: int = 1 << 17, cache_size: int = 0) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        *,
+        memo_size: int = MEMO_SIZE,
+        cache_size: int = 0,
+        memo_bytes: int = MEMO_BYTES,
+    ) -> None:
         """Compile ``ruleset``.
 
         ``memo_size`` bounds the memo of words already seen (0 turns the fast path off).
         ``cache_size`` bounds an optional cache of whole decisions per (query, locale), off by
-        default. Both are cleared when full; both are safe to share between threads.
+        default. ``memo_bytes`` bounds the estimated bytes of each memo. The memos keep the words
+        in use when full (no cliff, see ``_memo``) and are safe to share between threads.
         """
-        self._setup(compile_rules(ruleset), memo_size, cache_size)
+        self._setup(compile_rules(ruleset), memo_size, cache_size, memo_bytes)
         self._ruleset: RuleSet | None = ruleset
         self._ruleset_source: Callable[[], RuleSet] | None = None
 
-    def _setup(self, index: Index, memo_size: int, cache_size: int) -> None:
-        if memo_size < 0 or cache_size < 0:
-            raise InputError("memo_size and cache_size must be >= 0")
+    def _setup(self, index: Index, memo_size: int, cache_size: int, memo_bytes: int) -> None:
+        for name, value in (
+            ("memo_size", memo_size),
+            ("cache_size", cache_size),
+            ("memo_bytes", memo_bytes),
+        ):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise InputError(f"{name} must be a whole number >= 0, got {value!r}")
         self._index = index
         self._none = Decision(Action.NONE, None, None, None, (), index.version)
         self._none_truncated = Decision(Action.NONE, None, None, None, (), index.version, True)
         self._cards: dict[tuple[str, str, str, str], Card] = {}
         self._card_of: dict[tuple[str, str | None], Card] = {}
         self._langs: dict[str | None, str | None] = {}
-        self._chunks: dict[str, _Chunk] = {}
-        self._unless: dict[str, _Unless] = {}
+        self._words: Memo[str, _Chunk] = Memo(memo_size, memo_bytes, _chunk_bytes)
+        self._unless: Memo[str, _Unless] = Memo(memo_size, memo_bytes, _unless_bytes)
+        self._fuzzy: Memo[str, tuple[int, ...]] = Memo(
+            min(memo_size, FUZZY_MEMO), memo_bytes, _fuzzy_bytes
+        )
         self._memo_size = memo_size
-        self._cache: dict[tuple[str, str | None, dt.date | None], Decision] = {}
+        self._cache: Memo[tuple[str, str | None, dt.date | None], Decision] = Memo(
+            cache_size, memo_bytes, _decision_bytes
+        )
         self._cache_size = cache_size
         # rules or cards with an active window: only then does a decision look at the date
         self._windowed = any(r.active is not None for r in index.rules) or any(
@@ -168,14 +194,28 @@ class Engine:
 
     @classmethod
     def from_path(
-        cls, path: str | Path, *, memo_size: int = 1 << 17, cache_size: int = 0
+        cls,
+        path: str | Path,
+        *,
+        memo_size: int = MEMO_SIZE,
+        cache_size: int = 0,
+        memo_bytes: int = MEMO_BYTES,
     ) -> Engine:
         """Load, validate and compile the rules folder at ``path`` (options as for the
         constructor)."""
-        return cls(load_rules(path), memo_size=memo_size, cache_size=cache_size)
+        return cls(
+            load_rules(path), memo_size=memo_size, cache_size=cache_size, memo_bytes=memo_bytes
+        )
 
     @classmethod
-    def load(cls, path: str | Path, *, memo_size: int = 1 << 17, cache_size: int = 0) -> Engine:
+    def load(
+        cls,
+        path: str | Path,
+        *,
+        memo_size: int = MEMO_SIZE,
+        cache_size: int = 0,
+        memo_bytes: int = MEMO_BYTES,
+    ) -> Engine:
         """Build the engine from a compiled artefact (``interventions compile RULES -o FILE``):
         the compiled index is read as it is, without parsing YAML, validating or compiling.
         Raises :class:`ArtifactError` for a file that is tampered with, truncated or of another
@@ -185,7 +225,7 @@ class Engine:
         with paused_gc():
             index, source = read_compiled(path)
             engine = cls.__new__(cls)
-            engine._setup(index, memo_size, cache_size)
+            engine._setup(index, memo_size, cache_size, memo_bytes)
             engine._ruleset = None
             engine._ruleset_source = source
         return engine
@@ -231,14 +271,12 @@ class Engine:
             cached = self._cache.get(key)
             if cached is None:
                 cached = self._check(query, locale, key[2])
-                if len(self._cache) >= self._cache_size:
-                    self._cache.clear()
-                self._cache[key] = cached
+                self._cache.put(key, cached)
             return cached
         # the common case inline (a call is a tenth of it): every word known and quiet
         if self._memo_size and len(query) <= MAX_QUERY_CHARS:
             words = query.split()
-            get = self._chunks.get
+            get = self._words.young.get
             for word in words:
                 if get(word, _UNKNOWN).loud:
                     break
@@ -258,7 +296,7 @@ class Engine:
 
     def _check_fully(self, query: str, locale: str | None, day: dt.date | None = None) -> Decision:
         norm = self._index.segmenter.extend(normalize(query))
-        hits = find_hits(self._index, norm)
+        hits = find_hits(self._index, norm, self._fuzzy)
         if not hits:
             return self._none_truncated if norm.truncated else self._none
         return self._decide(norm.query, hits, locale, norm.truncated, norm=norm, day=day)
@@ -281,7 +319,7 @@ class Engine:
         words (``t h i n``, tracked as runs) and regex terms (checked on the folded words). When
         none of those can span words, the query's hits are its words' hits.
         """
-        chunks = self._chunks
+        chunks = self._words.young
         run = 0
         hit = False
         anchors: list[frozenset[int]] = []
@@ -346,7 +384,7 @@ class Engine:
         pos = 0
         for word in words:
             pos = query.find(word, pos)  # words hold no whitespace: the first one found is it
-            state = self._chunks.get(word)
+            state = self._words.young.get(word)
             if state is None:
                 state = self._chunk(word)
             if state.hits:
@@ -381,9 +419,12 @@ class Engine:
 
     def _profile(self, word: str) -> tuple[Normalized, list[Hit], frozenset[int], frozenset[int]]:
         norm = self._index.segmenter.extend(normalize(word))
-        return norm, *word_profile(self._index, norm)
+        return norm, *word_profile(self._index, norm, self._fuzzy)
 
     def _chunk(self, word: str) -> _Chunk:
+        known = self._words.get(word)  # in the old generation of the memo
+        if known is not None:
+            return known
         norm, hits, anchors, members = self._profile(word)
         unless = self._index.quiet  # exceptions and cues matter only next to a hit
         tokens = norm.tokens
@@ -400,9 +441,7 @@ class Engine:
         state = _Chunk(loud, positive, len(tokens), lead, trail, folded, anchors, members, token)
         if not (loud or members) and state.tokens:
             state = _PLAIN  # the common case, shared
-        if len(self._chunks) >= self._memo_size:
-            self._chunks.clear()
-        self._chunks[word] = state
+        self._words.put(word, state)
         return state
 
     def _unless_of(self, word: str) -> _Unless:
@@ -418,9 +457,7 @@ class Engine:
         else:
             ux = None
         state = _NO_UNLESS if ux is None else ux
-        if len(self._unless) >= self._memo_size:
-            self._unless.clear()
-        self._unless[word] = state
+        self._unless.put(word, state)
         return state
 
     def check_many(
@@ -476,9 +513,10 @@ class Engine:
             lang = langs[locale]
         else:
             lang = language_of(locale)
-            if len(langs) >= _LOCALE_MEMO:
-                langs.clear()
-            langs[locale] = lang
+            if locale is None or len(locale) <= _LOCALE_KEY:  # a 100 KB "locale" is not kept
+                if len(langs) >= _LOCALE_MEMO:
+                    langs.clear()
+                langs[locale] = lang
         if day is None and self._windowed:
             day = self._today()
         positive: dict[int, dict[tuple[int, int, int], None]] = {}
@@ -593,9 +631,10 @@ class Engine:
         if card is None:
             text_key, res_key = card_keys(definition, locale)
             card = self._resolved(card_id, text_key, res_key, "")
-            if len(self._card_of) >= _LOCALE_MEMO:
-                self._card_of.clear()
-            self._card_of[(card_id, locale)] = card
+            if locale is None or len(locale) <= _LOCALE_KEY:
+                if len(self._card_of) >= _LOCALE_MEMO:
+                    self._card_of.clear()
+                self._card_of[(card_id, locale)] = card
         if definition.campaigns:
             campaign = campaign_of(definition, card.text_key, day)
             if campaign is not None:
@@ -637,6 +676,26 @@ _PLAIN = _Chunk(False, (), 1, 0, 0, "", NOTHING, NOTHING)
 _UNKNOWN = _Chunk(True, (), 0, 0, 0, "", NOTHING, NOTHING)  # what the memo gives an unseen word
 _KIND_RANK = {kind: rank for rank, kind in enumerate(TermKind)}
 _LOCALE_MEMO = 4096  # locales (and card, locale pairs) remembered per engine
+_LOCALE_KEY = 64  # longer locale strings are resolved each time, never kept
+
+
+def _chunk_bytes(word: str, state: _Chunk) -> int:
+    if state is _PLAIN:
+        return entry_bytes(word)  # shared by every plain word
+    return entry_bytes(word, 200 + 40 * len(state.hits) + 8 * len(state.folded))
+
+
+def _unless_bytes(word: str, state: _Unless) -> int:
+    return entry_bytes(word, 0 if state is _NO_UNLESS else 200 + 40 * len(state.hits))
+
+
+def _fuzzy_bytes(key: str, ids: tuple[int, ...]) -> int:
+    return entry_bytes(key, 56 + 8 * len(ids))
+
+
+def _decision_bytes(key: tuple[str, str | None, dt.date | None], d: Decision) -> int:
+    query, locale, _ = key
+    return entry_bytes(query, 600 + 300 * len(d.matches) + (len(locale) if locale else 0))
 
 
 def _match_order(m: Match) -> tuple[int, int, str, int, int, int, str]:

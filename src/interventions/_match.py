@@ -23,6 +23,7 @@ from interventions._compile import (
     Slot,
     deletions,
 )
+from interventions._memo import Memo
 from interventions._model import TermKind
 from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse, normalize
 
@@ -41,7 +42,6 @@ __all__ = [
     "word_profile",
 ]
 
-FUZZY_MEMO = 1 << 16
 """Tokens whose fuzzy candidates are remembered per index (cleared when full)."""
 
 REGEX_TIMEOUT = 0.05
@@ -146,7 +146,11 @@ def _slots(index: Index, key: str, phrases_only: bool) -> Iterator[tuple[Slot, b
                 yield pslot, False, phrases_only
 
 
-def find_hits(index: Index, norm: Normalized) -> list[Hit]:
+def find_hits(
+    index: Index, norm: Normalized, fuzzy_memo: Memo[str, tuple[int, ...]] | None = None
+) -> list[Hit]:
+    """Every term of ``index`` found in ``norm``, as (term id, start, end) with spans into the
+    original query. ``fuzzy_memo`` (the engine's) remembers fuzzy candidates per token key."""
     hits: list[Hit] = []
     fuzzy = index.fuzzy
     sub_plain = index.substring_plain
@@ -159,7 +163,7 @@ def find_hits(index: Index, norm: Normalized) -> list[Hit]:
                     if _extend(hits, slot, seq, j, phrases_only) and is_word:
                         exact = True
             if fuzzy and not exact:
-                _fuzzy(index, tok, hits)
+                _fuzzy(index, tok, hits, fuzzy_memo)
             if sub_plain is not None or sub_collapsed is not None:
                 _substrings(index, tok, hits)
             if index.unspaced_lengths and not tok.text.isascii():
@@ -181,19 +185,20 @@ def phrase_hits(index: Index, seq: Sequence[Placed], at: Iterable[int]) -> list[
     return hits
 
 
-def _fuzzy(index: Index, tok: Token, hits: list[Hit]) -> None:
+def _fuzzy(
+    index: Index, tok: Token, hits: list[Hit], memo: Memo[str, tuple[int, ...]] | None
+) -> None:
     seen: set[int] = set()
     for raw in tok.keys:
         key = fuzzy_key(raw)
         n = len(key)
         if n < 5 or n > MAX_FUZZY_TOKEN:
             continue
-        found = index.fuzzy_memo.get(raw)
+        found = memo.get(raw) if memo is not None else None
         if found is None:
             found = _fuzzy_key(index, key, squeezed=raw.startswith(COLLAPSED))
-            if len(index.fuzzy_memo) >= FUZZY_MEMO:
-                index.fuzzy_memo.clear()
-            index.fuzzy_memo[raw] = found
+            if memo is not None:
+                memo.put(raw, found)
         for tid in found:
             if tid not in seen:
                 seen.add(tid)
@@ -410,7 +415,7 @@ NOTHING: frozenset[int] = frozenset()
 
 
 def word_profile(
-    index: Index, norm: Normalized
+    index: Index, norm: Normalized, fuzzy_memo: Memo[str, tuple[int, ...]] | None = None
 ) -> tuple[list[Hit], frozenset[int], frozenset[int]]:
     """What one whitespace-separated word of a query contributes, for the word memo.
 
@@ -437,7 +442,8 @@ def word_profile(
                 for p, ids in index.member_prefixes.get(body[:PREFIX_BUCKET], ()):
                     if body.startswith(p):
                         _take(members, ids)
-    return find_hits(index, norm), frozenset(anchors) or NOTHING, frozenset(members) or NOTHING
+    hits = find_hits(index, norm, fuzzy_memo)
+    return hits, frozenset(anchors) or NOTHING, frozenset(members) or NOTHING
 
 
 def _take(into: set[int], ids: int | frozenset[int] | None) -> None:

@@ -114,7 +114,7 @@ locales = st.sampled_from([None, "en-US", "pl-PL", "sv-SE", "de"])
 
 def fast_equals_full(engine: Engine, query: str, locale: str | None = None) -> None:
     full = engine._check_fully(query, locale)
-    engine._chunks.clear()  # every word new
+    engine._words.clear()  # every word new
     engine._unless.clear()
     assert engine.check(query, locale=locale) == full, query
     assert engine.check(query, locale=locale) == full, query  # words seen before
