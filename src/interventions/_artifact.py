@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import os
 import zlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypedDict, TypeVar, cast
+from typing import Any, NotRequired, TypedDict, TypeVar, cast
 
 from interventions._compile import Index, paused_gc
 from interventions._errors import ArtifactError, InterventionsError
@@ -132,6 +133,22 @@ class ArtifactHeader(TypedDict):
     payload_bytes: int
     payload_sha256: str
     sections: dict[str, list[int]]
+    hmac_sha256: NotRequired[str]
+    """With a key (``compile --key-file``): HMAC-SHA256 of the payload and of the header
+    fields that say how to read it, so that only a holder of the key can make a file that
+    ``Engine.load(path, key=...)`` accepts."""
+
+
+MIN_KEY_BYTES = 16
+"""A shorter HMAC key is refused: it could be guessed."""
+
+
+def _mac(key: bytes, header: ArtifactHeader, payload: bytes) -> str:
+    if len(key) < MIN_KEY_BYTES:
+        raise ArtifactError(f"an artefact key has at least {MIN_KEY_BYTES} bytes")
+    bound = {k: header.get(k) for k in ("format", "format_version", "compression", "sections")}
+    message = json.dumps(bound, sort_keys=True).encode("ascii") + b"\n" + payload
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -279,11 +296,14 @@ def _payload(ruleset: RuleSet) -> dict[str, Any]:
     }
 
 
-def write_artifact(ruleset: RuleSet, path: str | Path, *, compress: bool = True) -> ArtifactHeader:
+def write_artifact(
+    ruleset: RuleSet, path: str | Path, *, compress: bool = True, key: bytes | None = None
+) -> ArtifactHeader:
     """Compile ``ruleset`` and write it to ``path`` as an artefact; return the header.
 
     The file is written to a temporary name and renamed into place, so a reader never sees a
-    half-written artefact.
+    half-written artefact. With ``key`` (at least 16 bytes), the header carries an
+    HMAC-SHA256 that ``read_artifact``/``Engine.load`` check when given the same key.
 
     >>> import tempfile, os
     >>> from interventions import Engine
@@ -318,6 +338,8 @@ def write_artifact(ruleset: RuleSet, path: str | Path, *, compress: bool = True)
         payload_sha256=hashlib.sha256(payload).hexdigest(),
         sections=offsets,
     )
+    if key is not None:
+        header["hmac_sha256"] = _mac(key, header, payload)
     data = json.dumps(header, separators=(", ", ": ")).encode("ascii") + b"\n" + payload
     target = Path(path)
     # open(..., "xb") rather than mkstemp: the file gets the user's umask, not mode 0600.
@@ -407,7 +429,7 @@ def read_artifact_header(path: str | Path) -> ArtifactHeader:
     return _split(head, where)[0]
 
 
-def _read_checked(path: str | Path) -> tuple[ArtifactHeader, bytes, str]:
+def _read_checked(path: str | Path, key: bytes | None = None) -> tuple[ArtifactHeader, bytes, str]:
     """The header and the payload of the artefact at ``path``, checked against the header."""
     where = str(path)
     try:
@@ -420,6 +442,17 @@ def _read_checked(path: str | Path) -> tuple[ArtifactHeader, bytes, str]:
         raise ArtifactError(f"{where}: cannot read: {exc.strerror or exc}") from exc
     header, payload = _split(data, where)
     _check_header(header, payload, where)
+    if key is not None:  # before anything is decompressed or parsed
+        mac = header.get("hmac_sha256")
+        if not isinstance(mac, str):
+            raise ArtifactError(
+                f"{where}: not authenticated (compiled without a key); recompile it with "
+                "`interventions compile --key-file`"
+            )
+        if not hmac.compare_digest(mac, _mac(key, header, payload)):
+            raise ArtifactError(
+                f"{where}: HMAC does not match: compiled with another key, or modified since"
+            )
     return header, payload, where
 
 
@@ -472,28 +505,33 @@ def _ruleset_of(header: ArtifactHeader, section: bytes, where: str) -> RuleSet:
     return ruleset
 
 
-def read_artifact(path: str | Path) -> RuleSet:
+def read_artifact(path: str | Path, *, key: bytes | None = None) -> RuleSet:
     """Load the :class:`RuleSet` saved by :func:`write_artifact`.
 
     Raises :class:`ArtifactError` for a file that is not an artefact, is truncated, was modified
     after it was written (sha256 mismatch), has another format version, or was compiled by a
-    library whose normalizer differs from this one.
+    library whose normalizer differs from this one; with ``key``, also for a file without an
+    HMAC made with that key.
     """
-    header, payload, where = _read_checked(path)
+    header, payload, where = _read_checked(path, key)
     return _ruleset_of(header, _section(header, payload, "ruleset", where), where)
 
 
-def read_compiled(path: str | Path) -> tuple[Index, Callable[[], RuleSet]]:
+def read_compiled(
+    path: str | Path, *, key: bytes | None = None
+) -> tuple[Index, Callable[[], RuleSet]]:
     """The compiled index saved by :func:`write_artifact`, and a function that reads the rule
     set when called (it raises :class:`ArtifactError` as :func:`read_artifact` does).
 
     The collector is paused while the index is rebuilt, as while compiling."""
     with paused_gc():
-        return _read_compiled(path)
+        return _read_compiled(path, key)
 
 
-def _read_compiled(path: str | Path) -> tuple[Index, Callable[[], RuleSet]]:
-    header, payload, where = _read_checked(path)
+def _read_compiled(
+    path: str | Path, key: bytes | None = None
+) -> tuple[Index, Callable[[], RuleSet]]:
+    header, payload, where = _read_checked(path, key)
     section = _section(header, payload, "ruleset", where)
     version = header.get("ruleset_version")
     if not isinstance(version, str):

@@ -215,15 +215,19 @@ class Engine:
         memo_size: int = MEMO_SIZE,
         cache_size: int = 0,
         memo_bytes: int = MEMO_BYTES,
+        key: bytes | None = None,
     ) -> Engine:
         """Build the engine from a compiled artefact (``interventions compile RULES -o FILE``):
         the compiled index is read as it is, without parsing YAML, validating or compiling.
         Raises :class:`ArtifactError` for a file that is tampered with, truncated or of another
-        format version. The rule set itself (:attr:`ruleset`) is read when first asked for."""
+        format version. The rule set itself (:attr:`ruleset`) is read when first asked for.
+
+        With ``key`` (the bytes given to ``compile --key-file``), a file is loaded only if its
+        HMAC was made with that key: use it for files that cross a trust boundary."""
         from interventions._artifact import read_compiled
 
         with paused_gc():
-            index, source = read_compiled(path)
+            index, source = read_compiled(path, key=key)
             engine = cls.__new__(cls)
             engine._setup(index, memo_size, cache_size, memo_bytes)
             engine._ruleset = None

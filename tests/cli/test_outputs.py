@@ -295,7 +295,7 @@ def test_ctrl_c_while_compiling_leaves_no_artefact(
 ) -> None:
     from interventions import Engine
 
-    def interrupted(*_: Any) -> Engine:
+    def interrupted(*_: Any, **__: Any) -> Engine:
         raise KeyboardInterrupt  # while the written file is being read back
 
     monkeypatch.setattr(Engine, "load", interrupted)
