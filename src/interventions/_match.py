@@ -157,13 +157,27 @@ def find_hits(
     sub_collapsed = index.substring_collapsed
     for seq in norm.sequences:
         for j, tok in enumerate(seq):
-            exact = False
+            exact: set[int] | None = None  # rules with a one-token term that is this token
             for key in tok.keys:
                 for slot, is_word, phrases_only in _lookups(index, key):
+                    before = len(hits)
                     if _extend(hits, slot, seq, j, phrases_only) and is_word:
-                        exact = True
-            if fuzzy and not exact:
-                _fuzzy(index, tok, hits, fuzzy_memo)
+                        if exact is None:
+                            exact = set()
+                        exact.update(
+                            index.term_rule[t]
+                            for t, a, b in hits[before:]
+                            if a == tok.start and b == tok.end
+                        )
+            if fuzzy:
+                if exact is None:
+                    _fuzzy(index, tok, hits, fuzzy_memo)
+                else:
+                    # a token that is a term of a rule is no typo of that rule's fuzzy terms,
+                    # but may be one of another rule's
+                    found: list[Hit] = []
+                    _fuzzy(index, tok, found, fuzzy_memo)
+                    hits.extend(h for h in found if index.term_rule[h[0]] not in exact)
             if sub_plain is not None or sub_collapsed is not None:
                 _substrings(index, tok, hits)
             if index.unspaced_lengths and not tok.text.isascii():

@@ -6,6 +6,7 @@ It is slow and obviously right, and defines the semantics the compiled indexes i
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 
@@ -29,24 +30,24 @@ from interventions._scripts import script_of
 __all__ = ["reference_hits"]
 
 
-def _word_matchers(rows: list[TermRow]) -> list[Matcher]:
-    """Every one-token term: a word, or a phrase glued into one token."""
-    out: list[Matcher] = []
+def _word_matchers(rows: list[TermRow]) -> dict[int, list[Matcher]]:
+    """Every one-token term (a word, or a phrase glued into one token), by rule."""
+    out: dict[int, list[Matcher]] = {}
     for row in rows:
         t = row.term
         if t.kind is TermKind.WORD:
-            out.append(token_matcher(t.tokens[0], False))
+            out.setdefault(row.rule, []).append(token_matcher(t.tokens[0], False))
         else:
             whole = glued(t)
             if whole is not None and not whole[1]:
-                out.append(token_matcher(*whole))
+                out.setdefault(row.rule, []).append(token_matcher(*whole))
     return out
 
 
-_TABLES: dict[int, tuple[RuleSet, list[TermRow], list[Matcher]]] = {}
+_TABLES: dict[int, tuple[RuleSet, list[TermRow], dict[int, list[Matcher]]]] = {}
 
 
-def _tables(ruleset: RuleSet) -> tuple[list[TermRow], list[Matcher]]:
+def _tables(ruleset: RuleSet) -> tuple[list[TermRow], dict[int, list[Matcher]]]:
     """The rule set's terms in id order and its one-token matchers, built once per rule set
     (the reference is slow by design, not by rebuilding)."""
     cached = _TABLES.get(id(ruleset))
@@ -137,16 +138,19 @@ def reference_hits(ruleset: RuleSet, norm: Normalized) -> list[Hit]:
     """Every hit of every live term of ``ruleset``, with the term ids the index gives them."""
     hits: list[Hit] = []
     rows, word_matchers = _tables(ruleset)
-    is_word: dict[int, bool] = {}  # per token: is it itself a one-token term?
+    is_word: dict[tuple[int, int], bool] = {}  # per token and rule: is it one of its terms?
 
-    def token_is_word(tok: Token) -> bool:
-        if id(tok) not in is_word:
-            is_word[id(tok)] = any(
-                matcher_accepts(m, tok.keys, in_phrase=False) for m in word_matchers
+    def token_is_word(tok: Token, rule: int) -> bool:
+        """A token that is itself a one-token term of a rule is not a typo of that rule's
+        fuzzy terms (it may still be one of another rule's)."""
+        key = (id(tok), rule)
+        if key not in is_word:
+            is_word[key] = any(
+                matcher_accepts(m, tok.keys, in_phrase=False) for m in word_matchers.get(rule, ())
             )
-        return is_word[id(tok)]
+        return is_word[key]
 
-    def term_hits(tid: int, term: Term) -> list[Hit]:
+    def term_hits(tid: int, term: Term, rule: int) -> list[Hit]:
         """What one word, phrase, prefix, substring or fuzzy term finds, plainly."""
         hits: list[Hit] = []
         runs = term.kind in (TermKind.WORD, TermKind.SUBSTRING) and _in_runs(term.tokens[0])
@@ -186,7 +190,7 @@ def reference_hits(ruleset: RuleSet, norm: Normalized) -> list[Hit]:
                     hits.append((tid, tok.start, seq[j + len(matchers) - 1].end))
                 if whole is not None and matcher_accepts(whole, tok.keys, in_phrase=False):
                     hits.append((tid, tok.start, tok.end))
-                if term.fuzzy and not token_is_word(tok):
+                if term.fuzzy and not token_is_word(tok, rule):
                     for raw in tok.keys:
                         key = fuzzy_key(raw)
                         target = term.tokens[0]
@@ -221,7 +225,9 @@ def reference_hits(ruleset: RuleSet, norm: Normalized) -> list[Hit]:
         if row.part_of >= 0:
             continue  # a near term's anchor alternative: the near term itself is checked below
         if term.kind is TermKind.NEAR:
-            hits.extend(_near_hits(tid, term, norm, term_hits))
+            hits.extend(
+                _near_hits(tid, term, norm, functools.partial(term_hits, rule=row.rule))
+            )
             continue
-        hits.extend(term_hits(tid, term))
+        hits.extend(term_hits(tid, term, row.rule))
     return hits
