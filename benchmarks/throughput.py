@@ -620,7 +620,8 @@ def _run_size(
     )
 
 
-MIXED_QUERIES = 40_000
+MIXED_QUERIES = 20_000
+MIXED_COLD_BUDGET = 2.0
 MIXED_PEERS = ("pyahocorasick", "flashtext", "floor")
 PER_SCRIPT_COLD = 2_000
 
@@ -657,7 +658,7 @@ def run_mixed(wl: Workload, label: str, n: int, passes: int) -> None:
         Runner(
             "engine COLD",
             engine_loop(cold),
-            NO_MEMO_BUDGET,
+            MIXED_COLD_BUDGET,
             note=f"Engine(ruleset, {option}): every query normalized and matched in full",
         ),
     ]
