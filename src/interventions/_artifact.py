@@ -52,7 +52,7 @@ from interventions._model import (
     Window,
 )
 from interventions._normalize import normalize
-from interventions._regex_risk import regex_risks
+from interventions._regex_risk import regex_load_problem
 
 __all__ = [
     "FORMAT_NAME",
@@ -784,9 +784,9 @@ def _decode_ruleset(doc: Any) -> RuleSet:
     ]
     for i, core in enumerate(table):
         if core[0] is TermKind.REGEX:  # as lint refuses them; before anything compiles them
-            for risk in regex_risks(core[1]):
-                if risk.severity == "error":
-                    raise _MalformedError(f"terms[{i}]: refused regex {core[1]!r}: {risk.message}")
+            problem = regex_load_problem(core[1])  # exactly as the loader judges rule files
+            if problem is not None:
+                raise _MalformedError(f"terms[{i}]: refused regex {core[1]!r}: {problem}")
     decoded_rules = tuple(_decode_rule(r, table, f"rules[{i}]") for i, r in enumerate(rules))
     card_map = {c.id: c for c in decoded_cards}
     for i, rule in enumerate(decoded_rules):

@@ -39,7 +39,7 @@ from interventions._compile import (
 )
 from interventions._model import Action, CardDefinition, Intent, TermKind, Window
 from interventions._normalize import COLLAPSED
-from interventions._regex_risk import regex_risks
+from interventions._regex_risk import regex_load_problem
 from interventions._segment import Segmenter
 
 __all__ = ["FlatIndexError", "index_from_data", "index_to_data", "refuse_float", "window_data"]
@@ -384,9 +384,9 @@ def _check_patterns(items: Any) -> None:
     for item in items:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], str)):
             raise FlatIndexError("index.regexes: expected [term id, pattern]")
-        for risk in regex_risks(item[1]):
-            if risk.severity == "error":
-                raise FlatIndexError(f"index.regexes: refused {item[1]!r}: {risk.message}")
+        problem = regex_load_problem(item[1])  # exactly as the loader judges rule files
+        if problem is not None:
+            raise FlatIndexError(f"index.regexes: refused {item[1]!r}: {problem}")
 
 
 def _conforms(value: Any, hint: Any) -> bool:

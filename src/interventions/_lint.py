@@ -41,6 +41,7 @@ from interventions._model import (
     Lexicon,
     Rule,
     RuleSet,
+    Status,
     Term,
     TermKind,
 )
@@ -676,7 +677,13 @@ def _term_findings(ruleset: RuleSet, engine: Engine) -> list[Finding]:
                     )
                 )
             seen: set[str] = set()
-            for m in decision.matches:
+            # a cue and a rule on trial never decide: no other rule can shadow them
+            contenders = (
+                ()
+                if rule.intent is Intent.CUE or rule.status is Status.EXPERIMENTAL
+                else (decision.matches)
+            )
+            for m in contenders:
                 if m.rule_id == rule.id or m.rule_id in seen:
                     continue
                 seen.add(m.rule_id)

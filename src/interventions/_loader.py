@@ -38,6 +38,7 @@ from interventions._model import (
     Window,
 )
 from interventions._normalize import collapse, normalize
+from interventions._regex_risk import regex_load_problem
 from interventions._scripts import is_dense, is_unspaced_term, unspaced_min
 from interventions._yaml import MAX_FILE_BYTES, YList, YMap, read_yaml
 
@@ -263,6 +264,10 @@ def _parse_term(item: Any, line: int, where: _Where, *, min_prefix: int = MIN_PR
         raise where.error("a term must not be empty", line)
 
     if explicit == "regex":
+        # refused before compiling: a crafted pattern must cost neither time nor memory
+        problem = regex_load_problem(text)
+        if problem is not None:
+            raise where.error(f"regex {text!r} is refused: {problem}", line)
         try:
             regex.compile(text, regex.V1)
         except regex.error as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
@@ -45,7 +46,8 @@ __all__ = [
 """Tokens whose fuzzy candidates are remembered per index (cleared when full)."""
 
 REGEX_TIMEOUT = 0.05
-"""Seconds a regex term may run on one query before it counts as not matching."""
+"""Seconds all regex terms together may run on one query (per path): the terms not run by then
+count as not matching (the loader refuses the patterns that backtrack catastrophically)."""
 
 Hit = tuple[int, int, int]
 Span = tuple[int, int]
@@ -304,29 +306,33 @@ def regex_text(norm: Normalized) -> tuple[str, list[int]]:
 
 def _regexes(index: Index, norm: Normalized, hits: list[Hit]) -> None:
     text, where = regex_text(norm)
+    deadline = time.perf_counter() + REGEX_TIMEOUT
     for tid, pattern in index.regexes:
-        for a, b in _regex_spans(pattern, text) or ():
+        for a, b in _regex_spans(pattern, text, deadline) or ():
             hits.append((tid, where[a], where[b - 1] + 1))
 
 
-def _regex_spans(pattern: regex.Pattern[str], text: str) -> list[Span] | None:
+def _regex_spans(pattern: regex.Pattern[str], text: str, deadline: float) -> list[Span] | None:
     """The one place regex terms run: the non-empty spans of ``pattern`` in ``text``, or None
-    when the pattern ran out of ``REGEX_TIMEOUT`` (the full path then counts it as not matching:
-    the query is never the reason a search fails)."""
+    when the query's regex time (``REGEX_TIMEOUT`` for all patterns, up to ``deadline``) ran
+    out (the full path then counts it as not matching: the query is never the reason a search
+    fails)."""
+    remaining = deadline - time.perf_counter()
+    if remaining <= 0:
+        return None
     try:
-        return [
-            m.span() for m in pattern.finditer(text, timeout=REGEX_TIMEOUT) if m.end() > m.start()
-        ]
+        return [m.span() for m in pattern.finditer(text, timeout=remaining) if m.end() > m.start()]
     except TimeoutError:
         return None
 
 
 def regex_may_match(index: Index, text: str) -> bool:
     """Whether a regex term may match ``text``: the word memo's check before it answers a
-    query from its words. A pattern that runs out of time says yes, so the full path, which
-    runs it the same way, decides."""
+    query from its words. Running out of time says yes, so the full path, which runs the
+    patterns the same way, decides."""
+    deadline = time.perf_counter() + REGEX_TIMEOUT
     for _, pattern in index.regexes:
-        spans = _regex_spans(pattern, text)
+        spans = _regex_spans(pattern, text, deadline)
         if spans is None or spans:
             return True
     return False

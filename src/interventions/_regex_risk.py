@@ -13,7 +13,7 @@ from typing import Literal
 
 import regex
 
-__all__ = ["Risk", "regex_risks"]
+__all__ = ["MAX_PATTERN", "MAX_REPEAT_PRODUCT", "Risk", "regex_load_problem", "regex_risks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,6 +361,56 @@ def _walk(n: _Node, atomic: bool = False) -> Iterator[tuple[_Node, bool]]:
     yield n, atomic
     for x in n.items:
         yield from _walk(x, atomic)
+
+
+MAX_PATTERN = 1000
+"""Characters of a regex term: longer ones are refused at load."""
+MAX_REPEAT_PRODUCT = 1000
+"""How many times nested counted repeats may multiply a pattern (``(?:a{100}){100}``): the
+regex module expands them when compiling, so ``((a{1000}){1000}){1000}`` exhausts memory."""
+
+
+def regex_load_problem(pattern: str) -> str | None:
+    """Why a regex term is refused at load, or None: the engine only runs patterns it can show
+    do not backtrack catastrophically, on any query. Refused: patterns the static check cannot
+    model (conditionals, recursion), nested unbounded quantifiers (``(a+)+``),
+    counted repeats that multiply past :data:`MAX_REPEAT_PRODUCT`, and patterns longer than
+    :data:`MAX_PATTERN`. Patterns that can backtrack polynomially (``\\w+\\w+``) load, with a
+    lint warning, and run under the per-query time bound.
+
+    >>> regex_load_problem(r"(a+)+b")[:17]
+    'nested quantifier'
+    >>> regex_load_problem(r"pro[\\s_-]?ana") is None
+    True
+    """
+    if len(pattern) > MAX_PATTERN:
+        return f"is {len(pattern)} characters long (at most {MAX_PATTERN})"
+    try:
+        tree = _Parser(pattern).parse()
+    except (_UnsupportedError, ValueError, IndexError, RecursionError) as exc:
+        return (
+            "uses a construct the backtracking check cannot model "
+            f"({exc or 'conditionals, recursion'}): write it without one"
+        )
+    product = _repeat_product(tree)
+    if product > MAX_REPEAT_PRODUCT:
+        return (
+            f"repeats multiply to {product} copies (at most {MAX_REPEAT_PRODUCT}): the pattern "
+            "would be expanded that many times when compiled"
+        )
+    for risk in regex_risks(pattern):
+        if risk.code == "REDOS" and risk.severity == "error":
+            return risk.message
+    return None
+
+
+def _repeat_product(n: _Node) -> int:
+    """The largest product of counted repeat bounds along any path of nested repeats."""
+    inner = max((_repeat_product(c) for c in n.items), default=1)
+    if n.kind == "rep":
+        bound = n.high if n.high is not None else n.low
+        return max(bound, 1) * inner
+    return inner
 
 
 def regex_risks(pattern: str) -> list[Risk]:
