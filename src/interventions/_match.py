@@ -353,18 +353,71 @@ def word_index(query: str) -> Callable[[int], int]:
 
 def group_spans(norm: Normalized, alternatives: Sequence[tuple[Matcher, ...]]) -> list[Span]:
     """Where any alternative of a near group (a word, prefix or phrase) occurs, as the tokens it
-    covers, in any reading of the query."""
+    covers, in any reading of the query. A group (a lexicon of hundreds of words in many
+    languages) is looked up by each token's keys, not scanned."""
+    table = _group_table(alternatives)
     found: dict[Span, None] = {}
     for seq in norm.sequences:
         n = len(seq)
         for j in range(n):
-            for alt in alternatives:
+            for alt in table.candidates(seq[j].keys):
                 k = len(alt)
                 if j + k <= n and all(
                     matcher_accepts(m, seq[j + i].keys, in_phrase=k > 1) for i, m in enumerate(alt)
                 ):
                     found[(seq[j].start, seq[j + k - 1].end)] = None
     return sorted(found)
+
+
+_GROUP_BUCKET = 3  # near groups hold prefixes of 3 letters or more (MIN_NEAR_PREFIX)
+
+
+class _GroupTable:
+    """A near group's alternatives by their first token: whole words by text, prefixes by their
+    first letters (each under its plain and its squeezed form). ``candidates`` is a superset of
+    the alternatives a token can start; each is then checked in full."""
+
+    __slots__ = ("_exact", "_prefixes", "_short")
+
+    def __init__(self, alternatives: Sequence[tuple[Matcher, ...]]) -> None:
+        self._exact: dict[str, list[tuple[Matcher, ...]]] = {}
+        self._prefixes: dict[str, list[tuple[Matcher, ...]]] = {}
+        self._short: list[tuple[Matcher, ...]] = []
+        for alt in alternatives:
+            is_prefix, token, squeezed = alt[0]
+            for text in dict.fromkeys((token, squeezed)):
+                if not is_prefix:
+                    self._exact.setdefault(text, []).append(alt)
+                elif len(text) >= _GROUP_BUCKET:
+                    self._prefixes.setdefault(text[:_GROUP_BUCKET], []).append(alt)
+                else:
+                    self._short.append(alt)
+
+    def candidates(self, keys: tuple[str, ...]) -> list[tuple[Matcher, ...]]:
+        out: dict[tuple[Matcher, ...], None] = dict.fromkeys(self._short)
+        for key in keys:
+            body = key[1:] if key[:1] in _MARKS else key
+            for alt in self._exact.get(body, ()):
+                out[alt] = None
+            for alt in self._prefixes.get(body[:_GROUP_BUCKET], ()):
+                out[alt] = None
+        return list(out)
+
+
+_GROUP_TABLES: dict[int, tuple[Sequence[tuple[Matcher, ...]], _GroupTable]] = {}
+
+
+def _group_table(alternatives: Sequence[tuple[Matcher, ...]]) -> _GroupTable:
+    """The table of a group, built once per group object of a compiled index (kept with the
+    object, so an id reused after it is gone never returns a stale table)."""
+    cached = _GROUP_TABLES.get(id(alternatives))
+    if cached is not None and cached[0] is alternatives:
+        return cached[1]
+    table = _GroupTable(alternatives)
+    if len(_GROUP_TABLES) >= 4096:
+        _GROUP_TABLES.clear()
+    _GROUP_TABLES[id(alternatives)] = (alternatives, table)
+    return table
 
 
 def resolve_near(
