@@ -136,6 +136,7 @@ class Engine:
         "_memo_size",
         "_none",
         "_none_truncated",
+        "_readings",
         "_ruleset",
         "_ruleset_source",
         "_unless",
@@ -178,6 +179,9 @@ class Engine:
         self._langs: dict[str | None, str | None] = {}
         self._words: Memo[str, _Chunk] = Memo(memo_size, memo_bytes, _chunk_bytes)
         self._unless: Memo[str, _Unless] = Memo(memo_size, memo_bytes, _unless_bytes)
+        self._readings: Memo[str, tuple[tuple[Token, ...], ...]] = Memo(
+            memo_size, memo_bytes, _reading_bytes
+        )
         self._fuzzy: Memo[str, tuple[int, ...]] = Memo(
             min(memo_size, FUZZY_MEMO), memo_bytes, _fuzzy_bytes
         )
@@ -448,6 +452,26 @@ class Engine:
         self._words.put(word, state)
         return state
 
+    def _words_reading(self, query: str) -> _Laid | None:
+        """The query as one token sequence made of its words' readings (remembered per word), or
+        None when a word has more than one reading (then the near terms read the whole query).
+        Only the memo path asks: its queries are read word by word, as the full path reads
+        them."""
+        seq: list[_Place] = []
+        pos = 0
+        readings = self._readings
+        for word in query.split():
+            pos = query.find(word, pos)
+            sequences = readings.get(word)
+            if sequences is None:
+                sequences = self._index.segmenter.extend(normalize(word)).sequences
+                readings.put(word, sequences)
+            if len(sequences) != 1:
+                return None
+            seq.extend(_Place(t.start + pos, t.end + pos, t.keys) for t in sequences[0])
+            pos += len(word)
+        return _Laid((tuple(seq),))
+
     def _unless_of(self, word: str) -> _Unless:
         """The exception terms in ``word``: only needed for queries with a hit, so computed
         then, and remembered apart from the word memo."""
@@ -511,7 +535,12 @@ class Engine:
     ) -> Decision:
         index = self._index
         if index.near_parts:
-            hits = resolve_near(index, query, hits, norm)
+            parts = index.near_parts
+            if norm is None and any(h[0] in parts for h in hits):
+                # the word memo's path: the query's words, each read once, laid side by side
+                hits = resolve_near(index, query, hits, self._words_reading(query))
+            else:
+                hits = resolve_near(index, query, hits, norm)
         langs = self._langs
         if locale in langs:
             lang = langs[locale]
@@ -693,6 +722,10 @@ def _unless_bytes(word: str, state: _Unless) -> int:
     return entry_bytes(word, 0 if state is _NO_UNLESS else 200 + 40 * len(state.hits))
 
 
+def _reading_bytes(word: str, sequences: tuple[tuple[Token, ...], ...]) -> int:
+    return entry_bytes(word, 56 + sum(56 + 250 * len(seq) for seq in sequences))
+
+
 def _fuzzy_bytes(key: str, ids: tuple[int, ...]) -> int:
     return entry_bytes(key, 56 + 8 * len(ids))
 
@@ -731,6 +764,13 @@ class _Place(NamedTuple):
     start: int
     end: int
     keys: tuple[str, ...]
+
+
+class _Laid(NamedTuple):
+    """A query's token sequence laid out from its words' readings (what near terms read)."""
+
+    sequences: tuple[tuple[_Place, ...], ...]
+
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ __all__ = [
     "REGEX_TIMEOUT",
     "Hit",
     "Placed",
+    "Reading",
     "find_hits",
     "fuzzy_key",
     "matcher_accepts",
@@ -351,7 +352,15 @@ def word_index(query: str) -> Callable[[int], int]:
     return lambda pos: bisect.bisect_right(starts, pos) - 1
 
 
-def group_spans(norm: Normalized, alternatives: Sequence[tuple[Matcher, ...]]) -> list[Span]:
+class Reading(Protocol):
+    """What near terms read of a query: its token sequences (a :class:`Normalized`, or the word
+    memo's tokens of the query's words laid side by side)."""
+
+    @property
+    def sequences(self) -> Sequence[Sequence[Placed]]: ...
+
+
+def group_spans(norm: Reading, alternatives: Sequence[tuple[Matcher, ...]]) -> list[Span]:
     """Where any alternative of a near group (a word, prefix or phrase) occurs, as the tokens it
     covers, in any reading of the query. A group (a lexicon of hundreds of words in many
     languages) is looked up by each token's keys, not scanned."""
@@ -421,7 +430,7 @@ def _group_table(alternatives: Sequence[tuple[Matcher, ...]]) -> _GroupTable:
 
 
 def resolve_near(
-    index: Index, query: str, hits: list[Hit], norm: Normalized | None = None
+    index: Index, query: str, hits: list[Hit], norm: Reading | None = None
 ) -> list[Hit]:
     """Complete near terms: a hit of an anchor-group alternative becomes the near term's hit when
     every other group occurs too, all within the term's window of words (in order when it says

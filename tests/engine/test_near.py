@@ -168,3 +168,22 @@ def test_lint_reports_an_unused_lexicon() -> None:
     assert [f.message for f in findings] == [
         "lexicon @unused is not used by any rule: refer to it or remove it"
     ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "my boyfriend keeps hitting me",
+        "my b0yfriend h1ts me",  # words with several readings: the whole query is read
+        "#myboyfriendhitsme and more",
+        "boyfriend. hit! me?",
+        "how to poison my husband",
+        "how to poison my husband helpline",
+        "chłopak mnie bije",
+        "x " * 30 + "boyfriend hit me",
+    ],
+)
+def test_the_word_memo_reads_near_terms_as_the_full_path(engine: Engine, query: str) -> None:
+    """On the memo path the near groups are read from the words' readings laid side by side."""
+    for _ in range(2):  # the second time every word is known
+        assert engine.check(query) == engine._check_fully(query, None), query
