@@ -49,3 +49,50 @@ def test_from_path_takes_the_memo_and_cache_options() -> None:
     engine = Engine.from_path(MINI_RULES, memo_size=0, cache_size=16)
     assert engine.check("thinspo").action is not Action.NONE
     assert engine.check("thinspo") is engine.check("thinspo")  # the decision cache
+
+
+def _mini_texts() -> dict[str, str]:
+    return {
+        str(p.relative_to(MINI_RULES)): p.read_text(encoding="utf-8")
+        for p in MINI_RULES.rglob("*")
+        if p.is_file() and p.suffix in (".yaml", ".txt")
+    }
+
+
+def test_rules_load_from_memory_as_from_the_folder() -> None:
+    from interventions import load_rules
+
+    folder = load_rules(MINI_RULES)
+    engine = Engine.from_texts(_mini_texts())
+    assert engine.version == folder.version  # the same files, the same hash
+    assert [r.id for r in engine.ruleset.rules] == [r.id for r in folder.rules]
+    assert engine.check("#thinspo") == Engine(folder).check("#thinspo")
+    assert all(not r.path.startswith("/") for r in engine.ruleset.rules)
+
+
+def test_a_mistake_in_rules_from_memory_names_the_key() -> None:
+    from interventions import InputError, RuleFileError
+
+    texts = _mini_texts()
+    name = next(k for k in texts if k.endswith(".yaml") and not k.startswith("cards/"))
+    texts[name] = texts[name].replace("action:", "acton:", 1)
+    with pytest.raises(RuleFileError) as info:
+        Engine.from_texts(texts)
+    assert info.value.path == name and str(info.value).startswith(f"{name}:")
+    for bad in ({"../x.yaml": ""}, {"/etc/x.yaml": ""}, {"x.py": ""}, {}):
+        with pytest.raises(InputError):
+            Engine.from_texts(bad)
+
+
+def test_check_reads_stdin_as_batch_does(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import sys
+
+    stdin = io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbf#thinspo\n\n   \nbanana\n"), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["check", "--rules", str(MINI_RULES)]) == 0
+    out = capsys.readouterr().out
+    queries = [line.split("': ")[0] + "'" for line in out.splitlines() if line.startswith("'")]
+    assert queries == ["'#thinspo'", "'banana'"]  # no byte-order mark, no blank lines

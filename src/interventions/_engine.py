@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +19,7 @@ from interventions._cards import campaign_of, card_keys, language_of, resolve_ca
 from interventions._compile import Index, RuleInfo, compile_rules, paused_gc
 from interventions._decision import Card, Decision, Match
 from interventions._errors import InputError, InterventionsError
-from interventions._loader import load_rules
+from interventions._loader import load_rules, load_rules_from_texts
 from interventions._match import (
     NOTHING,
     Hit,
@@ -209,6 +209,24 @@ class Engine:
         constructor)."""
         return cls(
             load_rules(path), memo_size=memo_size, cache_size=cache_size, memo_bytes=memo_bytes
+        )
+
+    @classmethod
+    def from_texts(
+        cls,
+        files: Mapping[str, str | bytes],
+        *,
+        memo_size: int = MEMO_SIZE,
+        cache_size: int = 0,
+        memo_bytes: int = MEMO_BYTES,
+    ) -> Engine:
+        """Rules from memory, as a folder would hold them: ``{"harm.yaml": "...",
+        "cards/support.yaml": "..."}`` (validated the same way; errors name the keys)."""
+        return cls(
+            load_rules_from_texts(files),
+            memo_size=memo_size,
+            cache_size=cache_size,
+            memo_bytes=memo_bytes,
         )
 
     @classmethod

@@ -12,15 +12,16 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import regex
 
 from interventions._compile import near_anchor_problem
-from interventions._errors import RuleFileError
+from interventions._errors import InputError, RuleFileError
 from interventions._model import (
     Action,
     Campaign,
@@ -42,7 +43,13 @@ from interventions._regex_risk import regex_load_problem
 from interventions._scripts import is_dense, is_unspaced_term, unspaced_min
 from interventions._yaml import MAX_FILE_BYTES, YList, YMap, read_yaml
 
-__all__ = ["is_lexicon_file", "load_rules", "parse_locale_key", "rule_files"]
+__all__ = [
+    "is_lexicon_file",
+    "load_rules",
+    "load_rules_from_texts",
+    "parse_locale_key",
+    "rule_files",
+]
 
 RULE_FILE_KEYS = ("category", "card", "description", "rules")
 RULE_KEYS = (
@@ -917,6 +924,75 @@ def _duplicate(
         path=second.path,
         line=second.line,
         rule_id=second.id,
+    )
+
+
+def load_rules_from_texts(files: Mapping[str, str | bytes]) -> RuleSet:
+    """A rule set from memory: ``{"eating.yaml": "...", "cards/support.yaml": "..."}``, laid out
+    and validated exactly as a rules folder (rule files at the top or in pack folders, cards in
+    ``cards/``, vocabulary in ``vocabulary/``), with the same version hash as that folder.
+    Errors and the rules' ``path`` name the keys given.
+
+    >>> rs = load_rules_from_texts({
+    ...     "rules.yaml": "category: c\\ncard: k\\nrules:\\n  - id: a.b\\n    action: banner\\n"
+    ...                   "    terms: [zzword]\\n    examples: {match: [zzword]}\\n",
+    ...     "cards/k.yaml": "id: k\\ntext: {default: {title: T, body: B}}\\nresources:\\n"
+    ...                     "  default: [{name: N, url: 'https://example.org', source: s, "
+    ...                     "verified: 2024-01-01}]\\n",
+    ... })
+    >>> [r.id for r in rs.rules], rs.rules[0].path
+    (['a.b'], 'rules.yaml')
+    """
+    import tempfile
+
+    if not isinstance(files, Mapping) or not files:
+        raise InputError("files must be a non-empty mapping of relative path -> YAML text")
+    with tempfile.TemporaryDirectory(prefix="interventions-") as tmp:
+        root = Path(tmp)
+        for name, text in files.items():
+            rel = Path(name) if isinstance(name, str) else None
+            if (
+                rel is None
+                or rel.is_absolute()
+                or not rel.parts
+                or ".." in rel.parts
+                or rel.suffix not in (".yaml", ".yml", ".txt")
+            ):
+                raise InputError(
+                    f"{name!r} is not a relative path of a .yaml or .txt file inside the rules"
+                )
+            data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+            if not isinstance(data, bytes):
+                raise InputError(f"{name}: the file's text must be str or bytes")
+            if len(data) > MAX_FILE_BYTES:
+                raise RuleFileError(
+                    f"file is {len(data)} bytes; rule files are limited to {MAX_FILE_BYTES} bytes",
+                    path=name,
+                )
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+        prefix = str(root) + os.sep
+
+        def named(path: str) -> str:
+            return path[len(prefix) :] if path.startswith(prefix) else path
+
+        try:
+            ruleset = load_rules(root)
+        except RuleFileError as exc:
+            raise RuleFileError(
+                exc.reason.replace(prefix, ""),
+                path=named(exc.path),
+                line=exc.line,
+                rule_id=exc.rule_id,
+            ) from None
+    return dataclasses.replace(
+        ruleset,
+        source="<memory>",
+        rules=tuple(dataclasses.replace(r, path=named(r.path)) for r in ruleset.rules),
+        cards={k: dataclasses.replace(c, path=named(c.path)) for k, c in ruleset.cards.items()},
+        lexicons={
+            k: dataclasses.replace(x, path=named(x.path)) for k, x in ruleset.lexicons.items()
+        },
     )
 
 

@@ -53,7 +53,8 @@ def engine_from_args(args: argparse.Namespace) -> Engine:
 
 def read_lines(stream: Iterable[bytes] | None = None) -> Iterator[tuple[int, str | None]]:
     """Yield ``(line number, text)`` from binary stdin; text is None for a line that is not
-    UTF-8 (reported on stderr, and the run goes on)."""
+    UTF-8 (reported on stderr, and the run goes on). As ``batch`` reads lines: a byte-order mark
+    is not part of the query and blank lines are skipped."""
     buffer = sys.stdin.buffer if stream is None else stream
     for number, raw in enumerate(buffer, start=1):
         try:
@@ -62,4 +63,6 @@ def read_lines(stream: Iterable[bytes] | None = None) -> Iterator[tuple[int, str
             print(f"line {number}: not valid UTF-8 (byte {exc.start}); skipped", file=sys.stderr)
             yield number, None
             continue
-        yield number, text.rstrip("\r\n")
+        text = text.rstrip("\r\n").removeprefix("\ufeff")
+        if text.strip():
+            yield number, text
