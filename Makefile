@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test test-slow lint typecheck pytest bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,14 @@ typecheck: $(BIN)/.dev-installed
 	$(BIN)/mypy
 
 pytest: $(BIN)/.dev-installed
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow"
 
 test: lint typecheck pytest
+
+# The quality sweeps marked `slow` (tests/quality, the full differential and wordfreq sweeps):
+# minutes on a 2-core machine, so not in `make test`; CI runs both.
+test-slow: $(BIN)/.dev-installed
+	$(BIN)/pytest -m slow
 
 bench: $(BIN)/.bench-installed
 	$(BIN)/python benchmarks/throughput.py

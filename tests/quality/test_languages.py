@@ -31,6 +31,7 @@ def test_every_pack_has_an_evaluation_set() -> None:
     assert packs <= set(LANGS), f"packs without rules/<lang>/eval.tsv: {sorted(packs - set(LANGS))}"
 
 
+@pytest.mark.slow  # sweeps 5,000 words and 1,000 queries per language
 @pytest.mark.parametrize("lang", LANGS)
 def test_language_targets(engine: Engine, lang: str) -> None:
     (result,) = languages.run([lang], sizes=languages.FAST, engine=engine)

@@ -17,6 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import quality
 from _obfuscate import FAMILIES
 
+pytestmark = pytest.mark.slow  # the fast sample alone takes ~50 s on a 2-core machine
+
 KNOWN_FAILING: dict[str, str] = {}
 """Targets the current engine misses, each with why (as measured when the harness landed).
 Remove an entry once its target passes; an unexpected pass shows as XPASS in the summary."""
