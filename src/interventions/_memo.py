@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-__all__ = ["ENTRY_BYTES", "Memo", "entry_bytes"]
+__all__ = ["ENTRY_BYTES", "FLAG_BYTES", "Memo", "entry_bytes"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -24,6 +24,10 @@ V = TypeVar("V")
 ENTRY_BYTES = 100
 """What one dict entry costs beyond its key and value: the hash table slot and index (about 3
 pointers and a hash, with a table kept at most two-thirds full) and the reference counts."""
+
+
+FLAG_BYTES = 60
+"""A key's entry in a set of flagged keys (the key itself is shared with the dict)."""
 
 
 def entry_bytes(key: str, extra: int = 0) -> int:
@@ -36,12 +40,28 @@ class Memo(Generic[K, V]):
     """A two-generation memo bounded by ``max_items`` entries and about ``max_bytes`` bytes.
 
     ``size_of(key, value)`` estimates an entry's bytes. ``max_items == 0`` turns the memo off:
-    nothing is stored.
+    nothing is stored. With ``flag``, :attr:`flagged` is the set of the young generation's keys
+    whose value has the flag, for a whole-query test in C (``flagged.issuperset(words)``).
     """
 
-    __slots__ = ("_bytes", "_half_bytes", "_half_items", "_old", "_size_of", "young")
+    __slots__ = (
+        "_bytes",
+        "_flag",
+        "_half_bytes",
+        "_half_items",
+        "_old",
+        "_size_of",
+        "flagged",
+        "young",
+    )
 
-    def __init__(self, max_items: int, max_bytes: int, size_of: Callable[[K, V], int]) -> None:
+    def __init__(
+        self,
+        max_items: int,
+        max_bytes: int,
+        size_of: Callable[[K, V], int],
+        flag: Callable[[V], bool] | None = None,
+    ) -> None:
         if max_items < 0 or max_bytes < 0:
             raise ValueError("memo bounds must be >= 0")
         self._half_items = max_items // 2 if max_items > 1 else max_items
@@ -52,6 +72,9 @@ class Memo(Generic[K, V]):
         back to :meth:`get`, which also looks in the old generation."""
         self._old: dict[K, V] = {}
         self._bytes = 0
+        self._flag = flag
+        self.flagged: set[K] = set()
+        """Keys of the young generation whose value has the flag."""
 
     def get(self, key: K) -> V | None:
         value = self.young.get(key)
@@ -68,13 +91,18 @@ class Memo(Generic[K, V]):
         if len(young) >= self._half_items or self._bytes >= self._half_bytes:
             self._old = young
             young = self.young = {}
+            self.flagged = set()
             self._bytes = 0
         young[key] = value
         self._bytes += self._size_of(key, value)
+        if self._flag is not None and self._flag(value):
+            self.flagged.add(key)
+            self._bytes += FLAG_BYTES
 
     def clear(self) -> None:
         self.young = {}
         self._old = {}
+        self.flagged = set()
         self._bytes = 0
 
     def __len__(self) -> int:
