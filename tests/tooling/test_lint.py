@@ -58,6 +58,7 @@ def test_shipped_rules_have_no_errors(shipped_findings: list[Finding]) -> None:
     assert errors == []
 
 
+@pytest.mark.slow  # the sweep of 90,000 common words: ~10 s on a 2-core machine
 def test_shipped_rules_with_the_full_wordfreq_sweep_have_no_errors() -> None:
     """What `interventions lint` does by default: 30,000 words each of en, pl and sv."""
     pytest.importorskip("wordfreq")
