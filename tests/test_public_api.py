@@ -76,3 +76,24 @@ def test_the_library_does_not_import_the_tools() -> None:
     code = "import sys, interventions; print('interventions.tools' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_metrics_and_shadow_public_names() -> None:
+    from interventions import metrics, shadow
+
+    assert sorted(metrics.__all__) == ["DecisionCounter", "DecisionCounts", "prometheus_collector"]
+    assert sorted(shadow.__all__) == ["ShadowCounts", "ShadowEngine"]
+    for module in (metrics, shadow):
+        for name in module.__all__:
+            assert hasattr(module, name), name
+
+
+def test_the_library_does_not_import_metrics_shadow_or_the_server() -> None:
+    # opt-in: a service that does not count pays nothing, and needs no extra
+    code = (
+        "import sys, interventions, interventions.metrics; "
+        "print(sorted(m for m in ('prometheus_client', 'interventions.shadow', 'starlette') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
