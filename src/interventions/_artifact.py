@@ -58,10 +58,13 @@ __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "ArtifactHeader",
+    "artifact_bytes",
     "normalizer_fingerprint",
     "read_artifact",
+    "read_artifact_file",
     "read_artifact_header",
     "read_compiled",
+    "read_compiled_bytes",
     "ruleset_from_path",
     "write_artifact",
 ]
@@ -313,11 +316,38 @@ def write_artifact(
     ...     read_artifact(os.path.join(d, "rules.json.z")) == rs
     True
     """
-    from interventions._compile import compile_rules
+    data, header = artifact_bytes(ruleset, compress=compress, key=key)
+    target = Path(path)
+    # open(..., "xb") rather than mkstemp: the file gets the user's umask, not mode 0600.
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "xb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return header
 
+
+def artifact_bytes(
+    ruleset: RuleSet,
+    *,
+    index: Index | None = None,
+    compress: bool = True,
+    key: bytes | None = None,
+) -> tuple[bytes, ArtifactHeader]:
+    """The artefact of ``ruleset`` as bytes (what :func:`write_artifact` writes) and its header.
+
+    ``index`` is the rule set's compiled index when the caller has it already (an engine being
+    pickled), so it is not compiled again."""
+    if index is None:
+        from interventions._compile import compile_rules
+
+        index = compile_rules(ruleset)
     sections = {
         "ruleset": _encode_section(_payload(ruleset), compress),
-        "index": _encode_section(index_to_data(compile_rules(ruleset), _card_data), compress),
+        "index": _encode_section(index_to_data(index, _card_data), compress),
     }
     payload = b"".join(sections.values())
     offsets: dict[str, list[int]] = {}
@@ -341,17 +371,7 @@ def write_artifact(
     if key is not None:
         header["hmac_sha256"] = _mac(key, header, payload)
     data = json.dumps(header, separators=(", ", ": ")).encode("ascii") + b"\n" + payload
-    target = Path(path)
-    # open(..., "xb") rather than mkstemp: the file gets the user's umask, not mode 0600.
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return header
+    return data, header
 
 
 def _encode_section(doc: Any, compress: bool) -> bytes:
@@ -432,14 +452,28 @@ def read_artifact_header(path: str | Path) -> ArtifactHeader:
 def _read_checked(path: str | Path, key: bytes | None = None) -> tuple[ArtifactHeader, bytes, str]:
     """The header and the payload of the artefact at ``path``, checked against the header."""
     where = str(path)
+    return _checked(read_artifact_file(path), where, key)
+
+
+def read_artifact_file(path: str | Path) -> bytes:
+    """The bytes of the artefact file at ``path`` (refused when larger than any artefact)."""
+    where = str(path)
     try:
         size = os.path.getsize(path)
         if size > MAX_HEADER_BYTES + MAX_PAYLOAD_BYTES:
             raise ArtifactError(f"{where}: {size} bytes is too large for a compiled rule set")
         with open(path, "rb") as f:
-            data = f.read()
+            return f.read()
     except OSError as exc:
         raise ArtifactError(f"{where}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _checked(
+    data: bytes, where: str, key: bytes | None = None
+) -> tuple[ArtifactHeader, bytes, str]:
+    """The header and the payload of an artefact's bytes, checked against the header."""
+    if len(data) > MAX_HEADER_BYTES + MAX_PAYLOAD_BYTES:
+        raise ArtifactError(f"{where}: {len(data)} bytes is too large for a compiled rule set")
     header, payload = _split(data, where)
     _check_header(header, payload, where)
     if key is not None:  # before anything is decompressed or parsed
@@ -528,10 +562,23 @@ def read_compiled(
         return _read_compiled(path, key)
 
 
+def read_compiled_bytes(
+    data: bytes, *, key: bytes | None = None, where: str = "<bytes>"
+) -> tuple[Index, Callable[[], RuleSet]]:
+    """:func:`read_compiled` for an artefact's bytes (``where`` names them in errors)."""
+    with paused_gc():
+        return _compiled(*_checked(data, where, key))
+
+
 def _read_compiled(
     path: str | Path, key: bytes | None = None
 ) -> tuple[Index, Callable[[], RuleSet]]:
-    header, payload, where = _read_checked(path, key)
+    return _compiled(*_read_checked(path, key))
+
+
+def _compiled(
+    header: ArtifactHeader, payload: bytes, where: str
+) -> tuple[Index, Callable[[], RuleSet]]:
     section = _section(header, payload, "ruleset", where)
     version = header.get("ruleset_version")
     if not isinstance(version, str):

@@ -125,6 +125,7 @@ class Engine:
     """
 
     __slots__ = (
+        "_artifact",
         "_cache",
         "_cache_size",
         "_card_of",
@@ -133,6 +134,7 @@ class Engine:
         "_fuzzy",
         "_index",
         "_langs",
+        "_memo_bytes",
         "_memo_size",
         "_none",
         "_none_truncated",
@@ -188,6 +190,8 @@ class Engine:
             min(memo_size, FUZZY_MEMO), memo_bytes, _fuzzy_bytes
         )
         self._memo_size = memo_size
+        self._memo_bytes = memo_bytes
+        self._artifact: bytes | None = None  # what a pickle carries; made when first pickled
         self._cache: Memo[tuple[str, str | None, dt.date | None], Decision] = Memo(
             cache_size, memo_bytes, _decision_bytes
         )
@@ -248,15 +252,76 @@ class Engine:
 
         With ``key`` (the bytes given to ``compile --key-file``), a file is loaded only if its
         HMAC was made with that key: use it for files that cross a trust boundary."""
-        from interventions._artifact import read_compiled
+        from interventions._artifact import read_artifact_file
+
+        return cls._from_artifact(
+            read_artifact_file(path),
+            str(path),
+            memo_size=memo_size,
+            cache_size=cache_size,
+            memo_bytes=memo_bytes,
+            key=key,
+        )
+
+    @classmethod
+    def from_bytes(
+        cls,
+        data: bytes,
+        *,
+        memo_size: int = MEMO_SIZE,
+        cache_size: int = 0,
+        memo_bytes: int = MEMO_BYTES,
+        key: bytes | None = None,
+    ) -> Engine:
+        """:meth:`load` for the bytes of a compiled artefact (from a Spark file, an object
+        store, a message), with the same checks: hash, format version, normalizer, and with
+        ``key`` the HMAC. Raises :class:`ArtifactError` for bytes that are refused."""
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise TypeError(f"data must be bytes, not {type(data).__name__}")
+        return cls._from_artifact(
+            bytes(data),
+            "<bytes>",
+            memo_size=memo_size,
+            cache_size=cache_size,
+            memo_bytes=memo_bytes,
+            key=key,
+        )
+
+    @classmethod
+    def _from_artifact(
+        cls,
+        data: bytes,
+        where: str,
+        *,
+        memo_size: int,
+        cache_size: int,
+        memo_bytes: int,
+        key: bytes | None,
+    ) -> Engine:
+        from interventions._artifact import read_compiled_bytes
 
         with paused_gc():
-            index, source = read_compiled(path, key=key)
+            index, source = read_compiled_bytes(data, key=key, where=where)
             engine = cls.__new__(cls)
             engine._setup(index, memo_size, cache_size, memo_bytes)
             engine._ruleset = None
             engine._ruleset_source = source
+            engine._artifact = data  # a pickle sends these bytes on, compiling nothing
         return engine
+
+    def __reduce__(self) -> tuple[Callable[..., Engine], tuple[bytes, int, int, int]]:
+        """Pickle by the compiled artefact's bytes, which are checked again when unpickled
+        (as :meth:`from_bytes` checks them), and never by the memos: this is what
+        multiprocessing, Spark, Dask and Ray send to their workers. An engine built from YAML
+        encodes its artefact once, when first pickled, from the index it already compiled."""
+        data = self._artifact
+        if data is None:
+            from interventions._artifact import artifact_bytes
+
+            # uncompressed: zlib would take longer than sending the difference
+            data = artifact_bytes(self.ruleset, index=self._index, compress=False)[0]
+            self._artifact = data
+        return _unpickle, (data, self._memo_size, self._cache_size, self._memo_bytes)
 
     @property
     def ruleset(self) -> RuleSet:
@@ -807,5 +872,11 @@ _NO_UNLESS = _Unless((), NOTHING, NOTHING, None)
 
 
 @lru_cache(maxsize=1)
+def _unpickle(data: bytes, memo_size: int, cache_size: int, memo_bytes: int) -> Engine:
+    return Engine.from_bytes(
+        data, memo_size=memo_size, cache_size=cache_size, memo_bytes=memo_bytes
+    )
+
+
 def _default_engine() -> Engine:
     return Engine.from_path(default_rules_path())
