@@ -124,6 +124,10 @@ class Decision:
     intent: Intent | None = None
     cues: tuple[Match, ...] = ()
     shadow: tuple[Match, ...] = ()
+    complete: bool = True
+    """False when the engine decided on part of the query: the work bound was reached (an
+    enormous word, thousands of readings) or an internal error happened; the engine's failure
+    policy says what such a decision is (``Engine(..., failure=...)``)."""
 
     @property
     def intervenes(self) -> bool:
@@ -142,4 +146,5 @@ class Decision:
             "intent": None if self.intent is None else self.intent.value,
             "cues": [m.to_dict() for m in self.cues],
             "shadow": [m.to_dict() for m in self.shadow],
+            "complete": self.complete,
         }

@@ -7,7 +7,10 @@ while building and leaves the running engine untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gc
+import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -21,10 +24,12 @@ from interventions._decision import Card, Decision, Match
 from interventions._errors import InputError, InterventionsError
 from interventions._loader import load_rules, load_rules_from_texts
 from interventions._match import (
+    MAX_MEMO_WORD,
     NOTHING,
     Hit,
     Placed,
-    find_hits,
+    find_hits_bounded,
+    group_table,
     phrase_hits,
     regex_may_match,
     resolve_near,
@@ -34,6 +39,7 @@ from interventions._memo import Memo, entry_bytes
 from interventions._model import Action, Intent, RuleSet, TermKind
 from interventions._normalize import (
     COLLAPSED,
+    LONG_WORD,
     MAX_QUERY_CHARS,
     Normalized,
     Step,
@@ -41,9 +47,11 @@ from interventions._normalize import (
     normalize,
     token_steps,
 )
+from interventions._scripts import arabizi_table
 
 __all__ = ["Engine", "Explanation", "default_rules_path"]
 
+_LOG = logging.getLogger("interventions")
 MEMO_SIZE = 1 << 18
 """Default bound of the word memos, in entries (two generations of half as many)."""
 MEMO_BYTES = 64 << 20
@@ -131,13 +139,17 @@ class Engine:
         "_card_of",
         "_cards",
         "_clock",
+        "_closed",
+        "_failure",
         "_fuzzy",
         "_index",
         "_langs",
+        "_log_tracebacks",
         "_memo_bytes",
         "_memo_size",
         "_none",
         "_none_truncated",
+        "_open",
         "_readings",
         "_ruleset",
         "_ruleset_source",
@@ -153,6 +165,7 @@ class Engine:
         memo_size: int = MEMO_SIZE,
         cache_size: int = 0,
         memo_bytes: int = MEMO_BYTES,
+        failure: str = "open",
     ) -> None:
         """Compile ``ruleset``.
 
@@ -160,12 +173,29 @@ class Engine:
         ``cache_size`` bounds an optional cache of whole decisions per (query, locale), off by
         default. ``memo_bytes`` bounds the estimated bytes of each memo. The memos keep the words
         in use when full (no cliff, see ``_memo``) and are safe to share between threads.
+
+        ``failure`` is the failure policy, for an internal error and for a query whose work
+        bound was reached (``Decision.complete`` is False): ``"open"`` answers with what was
+        found (nothing, for an error); ``"closed"`` answers an error, or an incomplete decision
+        that found nothing, with an interstitial without a rule or card. Errors are logged to
+        the ``interventions`` logger without the query's text (see docs/reliability.md).
         """
-        self._setup(compile_rules(ruleset), memo_size, cache_size, memo_bytes)
+        self._setup(compile_rules(ruleset), memo_size, cache_size, memo_bytes, failure)
         self._ruleset: RuleSet | None = ruleset
         self._ruleset_source: Callable[[], RuleSet] | None = None
 
-    def _setup(self, index: Index, memo_size: int, cache_size: int, memo_bytes: int) -> None:
+    def _setup(
+        self,
+        index: Index,
+        memo_size: int,
+        cache_size: int,
+        memo_bytes: int,
+        failure: str = "open",
+    ) -> None:
+        if failure not in ("open", "closed"):
+            raise InputError(f"failure must be 'open' or 'closed', got {failure!r}")
+        self._failure = failure
+        self._log_tracebacks = False
         for name, value in (
             ("memo_size", memo_size),
             ("cache_size", cache_size),
@@ -176,6 +206,10 @@ class Engine:
         self._index = index
         self._none = Decision(Action.NONE, None, None, None, (), index.version)
         self._none_truncated = Decision(Action.NONE, None, None, None, (), index.version, True)
+        self._open = Decision(Action.NONE, None, None, None, (), index.version, complete=False)
+        self._closed = Decision(
+            Action.INTERSTITIAL, None, None, None, (), index.version, complete=False
+        )
         self._cards: dict[tuple[str, str, str, str], Card] = {}
         self._card_of: dict[tuple[str, str | None], Card] = {}
         self._langs: dict[str | None, str | None] = {}
@@ -201,6 +235,7 @@ class Engine:
             c.campaigns for c in index.cards.values()
         )
         self._clock: tuple[dt.date, float] = (dt.date.min, -1.0)  # (UTC day, when it ends)
+        _prepare(index)
 
     @classmethod
     def from_path(
@@ -357,25 +392,42 @@ class Engine:
             raise TypeError(f"query must be str, not {type(query).__name__}")
         if locale is not None and not isinstance(locale, str):
             raise TypeError(f"locale must be str or None, not {type(locale).__name__}")
-        if at is not None:
-            return self._check(query, locale, _utc_day(at))
-        if self._cache_size:
-            key = (query, locale, self._today() if self._windowed else None)
-            cached = self._cache.get(key)
-            if cached is None:
-                cached = self._check(query, locale, key[2])
-                self._cache.put(key, cached)
-            return cached
-        # the common case inline (a call is a tenth of it): every word known and quiet, tested
-        # in C as a set inclusion
-        if self._memo_size and len(query) <= MAX_QUERY_CHARS:
-            words = query.split()
-            if self._words.flagged.issuperset(words):
-                return self._none
-            hits = self._by_words(query, words)
-            if hits is not None:
-                return self._decide(query, hits, locale, False) if hits else self._none
-        return self._check_fully(query, locale)
+        day = None if at is None else _utc_day(at)  # a wrong type is the caller's TypeError
+        try:
+            if day is not None:
+                return self._check(query, locale, day)
+            if self._cache_size:
+                key = (query, locale, self._today() if self._windowed else None)
+                cached = self._cache.get(key)
+                if cached is None:
+                    cached = self._check(query, locale, key[2])
+                    self._cache.put(key, cached)
+                return cached
+            # the common case inline (a call is a tenth of it): every word known and quiet,
+            # tested in C as a set inclusion
+            if self._memo_size and len(query) <= MAX_QUERY_CHARS:
+                words = query.split()
+                if self._words.flagged.issuperset(words):
+                    return self._none
+                hits = self._by_words(query, words)
+                if hits is not None:
+                    return self._decide(query, hits, locale, False) if hits else self._none
+            return self._check_fully(query, locale)
+        except Exception as exc:  # the failure policy: a query is never an error
+            return self._failed(query, exc)
+
+    def _failed(self, query: str, exc: Exception) -> Decision:
+        """What a query gets when something inside the engine went wrong: the failure policy."""
+        _LOG.error(
+            "interventions: internal error %s deciding a query of %d characters "
+            "(ruleset %s); answered %s",
+            type(exc).__name__,
+            len(query),
+            self._index.version,
+            "fail-closed" if self._failure == "closed" else "fail-open",
+            exc_info=self._log_tracebacks,
+        )
+        return self._closed if self._failure == "closed" else self._open
 
     def _check(self, query: str, locale: str | None, day: dt.date | None) -> Decision:
         if self._memo_size and len(query) <= MAX_QUERY_CHARS:
@@ -386,10 +438,22 @@ class Engine:
 
     def _check_fully(self, query: str, locale: str | None, day: dt.date | None = None) -> Decision:
         norm = self._index.segmenter.extend(normalize(query))
-        hits = find_hits(self._index, norm, self._fuzzy)
+        hits, complete = find_hits_bounded(self._index, norm, self._fuzzy)
+        complete = complete and norm.complete
         if not hits:
-            return self._none_truncated if norm.truncated else self._none
-        return self._decide(norm.query, hits, locale, norm.truncated, norm=norm, day=day)
+            decision = self._none_truncated if norm.truncated else self._none
+        else:
+            decision = self._decide(norm.query, hits, locale, norm.truncated, norm=norm, day=day)
+        if complete:
+            return decision
+        return self._incomplete(decision)
+
+    def _incomplete(self, decision: Decision) -> Decision:
+        """A decision made on part of the query's readings (the work bound was reached). Under
+        ``failure="closed"`` one that found nothing intervenes."""
+        if decision.action is Action.NONE and self._failure == "closed":
+            return dataclasses.replace(self._closed, truncated=decision.truncated)
+        return dataclasses.replace(decision, complete=False)
 
     def _today(self) -> dt.date:
         """Today in UTC, from a clock read at most once per decision with a match (the day is
@@ -421,7 +485,11 @@ class Engine:
                 run = 0
                 continue
             if state is None:
+                if len(word) > MAX_MEMO_WORD:
+                    return None  # never memoized: read once, on the full path
                 state = self._chunk(word)
+            if state is _LONG:
+                return None
             if not state.loud:  # plain, a phrase's other word, or no token at all
                 if state.members:
                     members.append(state.members)
@@ -516,6 +584,9 @@ class Engine:
         if known is not None:
             return known
         norm, hits, anchors, members = self._profile(word)
+        if not norm.complete or len(norm.text) > LONG_WORD:
+            self._words.put(word, _LONG)  # read on the full path, under the query's work bound
+            return _LONG
         unless = self._index.quiet  # exceptions and cues matter only next to a hit
         tokens = norm.tokens
         # a letter spelled out: one letter after folding, or one written character (ß → ss)
@@ -788,6 +859,7 @@ class _Chunk:
 
 
 _PLAIN = _Chunk(False, (), 1, 0, 0, "", NOTHING, NOTHING)
+_LONG = _Chunk(True, (), 0, 0, 0, "", NOTHING, NOTHING)  # a word only the full path reads
 _KIND_RANK = {kind: rank for rank, kind in enumerate(TermKind)}
 _LOCALE_MEMO = 4096  # locales (and card, locale pairs) remembered per engine
 _LOCALE_KEY = 64  # longer locale strings are resolved each time, never kept
@@ -825,6 +897,21 @@ def _match_order(m: Match) -> tuple[int, int, str, int, int, int, str]:
 
 
 _NO_HITS: list[Hit] = []  # never mutated: returned for "no hits" by the word memo
+
+
+def _prepare(index: Index) -> None:
+    """Build now what the first queries would otherwise build (the near groups' tables, the
+    Arabizi table), then age the new objects with one collection: the compiled index is hundreds
+    of thousands of containers, and the collector's first full pass over them fell on the first
+    query after a build (about 0.2 s)."""
+    for _, _, anchor, groups in index.near.values():
+        for g, alternatives in enumerate(groups):
+            if g != anchor:
+                group_table(alternatives)
+    if index.segmenter.terms:
+        arabizi_table(index.segmenter.terms)
+    if gc.isenabled():
+        gc.collect()
 
 
 def _utc_day(at: dt.date) -> dt.date:

@@ -34,7 +34,9 @@ __all__ = [
     "Placed",
     "Reading",
     "find_hits",
+    "find_hits_bounded",
     "fuzzy_key",
+    "group_table",
     "matcher_accepts",
     "phrase_hits",
     "regex_may_match",
@@ -44,7 +46,6 @@ __all__ = [
     "word_profile",
 ]
 
-"""Tokens whose fuzzy candidates are remembered per index (cleared when full)."""
 
 REGEX_TIMEOUT = 0.05
 """Seconds all regex terms together may run on one query (per path): the terms not run by then
@@ -149,15 +150,36 @@ def _slots(index: Index, key: str, phrases_only: bool) -> Iterator[tuple[Slot, b
                 yield pslot, False, phrases_only
 
 
+MAX_LONG_WORD_FUZZY = 16
+"""Tokens of one very long whitespace-separated word (over ``MAX_MEMO_WORD`` characters) that
+get a fuzzy reading: past them the query's decision is incomplete, and its work bounded."""
+MAX_MEMO_WORD = 64
+"""Longer words are never in the word memo (they go to the full path, read once)."""
+_LONG_WORD_RE = regex.compile(rf"\S{{{MAX_MEMO_WORD + 1},}}")
+
+
 def find_hits(
     index: Index, norm: Normalized, fuzzy_memo: Memo[str, tuple[int, ...]] | None = None
 ) -> list[Hit]:
     """Every term of ``index`` found in ``norm``, as (term id, start, end) with spans into the
     original query. ``fuzzy_memo`` (the engine's) remembers fuzzy candidates per token key."""
+    return find_hits_bounded(index, norm, fuzzy_memo)[0]
+
+
+def find_hits_bounded(
+    index: Index, norm: Normalized, fuzzy_memo: Memo[str, tuple[int, ...]] | None = None
+) -> tuple[list[Hit], bool]:
+    """:func:`find_hits`, and whether every reading was matched: in a whitespace-separated word
+    longer than ``MAX_MEMO_WORD`` characters only the first ``MAX_LONG_WORD_FUZZY`` tokens get
+    fuzzy readings (such words are never in the word memo, so both paths read them alike)."""
     hits: list[Hit] = []
     fuzzy = index.fuzzy
     sub_plain = index.substring_plain
     sub_collapsed = index.substring_collapsed
+    local: dict[str, tuple[int, ...]] = {}  # fuzzy candidates of the keys seen in this query
+    complete = True
+    long_words = [m.span() for m in _LONG_WORD_RE.finditer(norm.query)] if fuzzy else []
+    fuzzed: dict[int, set[tuple[int, int]]] = {}
     for seq in norm.sequences:
         for j, tok in enumerate(seq):
             exact: set[int] | None = None  # rules with a one-token term that is this token
@@ -172,14 +194,25 @@ def find_hits(
                             for t, a, b in hits[before:]
                             if a == tok.start and b == tok.end
                         )
-            if fuzzy:
+            do_fuzzy = bool(fuzzy)
+            if do_fuzzy and long_words:
+                word = next((w for w, (a, b) in enumerate(long_words) if a <= tok.start < b), -1)
+                if word >= 0:
+                    seen = fuzzed.setdefault(word, set())
+                    span = (tok.start, tok.end)
+                    if span not in seen:
+                        if len(seen) >= MAX_LONG_WORD_FUZZY:
+                            complete = do_fuzzy = False
+                        else:
+                            seen.add(span)
+            if do_fuzzy:
                 if exact is None:
-                    _fuzzy(index, tok, hits, fuzzy_memo)
+                    _fuzzy(index, tok, hits, fuzzy_memo, local)
                 else:
                     # a token that is a term of a rule is no typo of that rule's fuzzy terms,
                     # but may be one of another rule's
                     found: list[Hit] = []
-                    _fuzzy(index, tok, found, fuzzy_memo)
+                    _fuzzy(index, tok, found, fuzzy_memo, local)
                     hits.extend(h for h in found if index.term_rule[h[0]] not in exact)
             if sub_plain is not None or sub_collapsed is not None:
                 _substrings(index, tok, hits)
@@ -187,7 +220,7 @@ def find_hits(
                 _unspaced(index, tok, hits)
     if index.regexes:
         _regexes(index, norm, hits)
-    return hits
+    return hits, complete
 
 
 def phrase_hits(index: Index, seq: Sequence[Placed], at: Iterable[int]) -> list[Hit]:
@@ -203,7 +236,11 @@ def phrase_hits(index: Index, seq: Sequence[Placed], at: Iterable[int]) -> list[
 
 
 def _fuzzy(
-    index: Index, tok: Token, hits: list[Hit], memo: Memo[str, tuple[int, ...]] | None
+    index: Index,
+    tok: Token,
+    hits: list[Hit],
+    memo: Memo[str, tuple[int, ...]] | None,
+    local: dict[str, tuple[int, ...]] | None = None,
 ) -> None:
     seen: set[int] = set()
     for raw in tok.keys:
@@ -211,11 +248,15 @@ def _fuzzy(
         n = len(key)
         if n < 5 or n > MAX_FUZZY_TOKEN:
             continue
-        found = memo.get(raw) if memo is not None else None
+        found = local.get(raw) if local is not None else None
         if found is None:
-            found = _fuzzy_key(index, key, squeezed=raw.startswith(COLLAPSED))
-            if memo is not None:
-                memo.put(raw, found)
+            found = memo.get(raw) if memo is not None else None
+            if found is None:
+                found = _fuzzy_key(index, key, squeezed=raw.startswith(COLLAPSED))
+                if memo is not None:
+                    memo.put(raw, found)
+            if local is not None:
+                local[raw] = found
         for tid in found:
             if tid not in seen:
                 seen.add(tid)
@@ -364,7 +405,7 @@ def group_spans(norm: Reading, alternatives: Sequence[tuple[Matcher, ...]]) -> l
     """Where any alternative of a near group (a word, prefix or phrase) occurs, as the tokens it
     covers, in any reading of the query. A group (a lexicon of hundreds of words in many
     languages) is looked up by each token's keys, not scanned."""
-    table = _group_table(alternatives)
+    table = group_table(alternatives)
     found: dict[Span, None] = {}
     for seq in norm.sequences:
         n = len(seq)
@@ -416,7 +457,7 @@ class _GroupTable:
 _GROUP_TABLES: dict[int, tuple[Sequence[tuple[Matcher, ...]], _GroupTable]] = {}
 
 
-def _group_table(alternatives: Sequence[tuple[Matcher, ...]]) -> _GroupTable:
+def group_table(alternatives: Sequence[tuple[Matcher, ...]]) -> _GroupTable:
     """The table of a group, built once per group object of a compiled index (kept with the
     object, so an id reused after it is gone never returns a stale table)."""
     cached = _GROUP_TABLES.get(id(alternatives))

@@ -144,6 +144,9 @@ class Normalized:
     truncated: bool
     origin: list[int] | None = None
     """Original index of each character of ``text``; None when they are the same (ASCII)."""
+    complete: bool = True
+    """False when a reading was left out to bound the work per query (a token too long to
+    split into words, see ``_segment.MAX_SEGMENT_CHARS``)."""
 
     @property
     def tokens(self) -> tuple[Token, ...]:
@@ -621,8 +624,13 @@ def normalize(query: str, *, trace: list[Step] | None = None) -> Normalized:
 
     spans: list[tuple[int, int]] = []
     tokens: list[Token] = []
+    limits = _long_word_limits(text)
+    complete = True
     for m in (_TOKEN_RE if text.isascii() else _SCRIPT_TOKEN_RE).finditer(text):
         a, b = m.span()
+        if limits and any(lo <= a < hi and a >= cut for lo, hi, cut in limits):
+            complete = False  # past the work bound of very long words
+            continue
         tok = m.group()
         if origin is None:
             start, end = a, b
@@ -640,7 +648,31 @@ def normalize(query: str, *, trace: list[Step] | None = None) -> Normalized:
             camel = _camel(query, text, span, origin)
             if camel:
                 sequences.append(camel)
-    return Normalized(query, text, tuple(sequences), truncated, origin)
+    return Normalized(query, text, tuple(sequences), truncated, origin, complete)
+
+
+LONG_WORD = 64
+"""Characters of normalized text from which a whitespace-separated word counts as very long.
+Such words are never in the engine's word memo."""
+LONG_WORD_BUDGET = 128
+"""Characters of very long words read per query, all together: the tokens that start past it
+are not read, and the decision says it is incomplete. Real queries have no such words; a
+kilobyte of glued leet fragments would otherwise cost a second."""
+_LONG_WORD_RE = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+
+
+def _long_word_limits(text: str) -> list[tuple[int, int, int]]:
+    """For each very long word of ``text``: its span and where reading it stops."""
+    if len(text) <= LONG_WORD:
+        return []
+    out: list[tuple[int, int, int]] = []
+    left = LONG_WORD_BUDGET
+    for m in _LONG_WORD_RE.finditer(text):
+        a, b = m.span()
+        take = min(b - a, left)
+        left -= take
+        out.append((a, b, a + take))
+    return out
 
 
 def original_span(norm: Normalized, a: int, b: int) -> tuple[int, int]:

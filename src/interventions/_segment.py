@@ -37,7 +37,9 @@ in tokens of at most MAX_WITH_UNKNOWN.
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -56,6 +58,12 @@ from interventions._scripts import arabizi_table, is_arabizi, may_hold_arabizi
 
 __all__ = ["MAX_TAIL", "MIN_SEGMENTED", "MIN_UNKNOWN", "Segmenter", "arabizi_reading"]
 
+SEGMENT_BUDGET = 1024
+"""Characters of token keys split into words per whitespace-separated word of the query (its
+tokens first, then the tokens its separators join): past it the other keys are not split and
+the decision says it is incomplete. A real hashtag costs a few dozen; a kilobyte of leet
+fragments joined by dots asked for hundreds of thousands. Counted per word, so a word costs the
+same read alone (the word memo) or in its query (the full path)."""
 MIN_SEGMENTED = 5
 """Tokens shorter than this are never split."""
 
@@ -460,13 +468,22 @@ class Segmenter:
         extra: list[tuple[Token, ...]] = []
         candidates = [*norm.tokens]
         candidates += [t for seq in norm.sequences[1:] for t in seq if t.origin == "joined"]
+        complete = norm.complete
+        word_starts = [m.start() for m in _WORD.finditer(norm.query)]
+        spent: dict[int, int] = {}
         for tok in dict.fromkeys(candidates):
             if len(tok.text) < MIN_SEGMENTED or (not tok.hashtag and len(tok.text) < LONG_TOKEN):
                 continue
+            word = bisect.bisect_right(word_starts, tok.start) - 1
             seen: set[tuple[str, ...]] = set()
             for raw in tok.keys:
                 if raw.startswith(WEAK):
                     continue
+                cost = spent.get(word, 0) + len(raw)
+                if cost > SEGMENT_BUDGET:
+                    complete = False
+                    continue
+                spent[word] = cost
                 squeezed = raw.startswith(COLLAPSED)
                 if squeezed:
                     if self.collapsed is None:
@@ -494,13 +511,22 @@ class Segmenter:
         arabizi = arabizi_reading(norm, self.terms)
         if arabizi is not None:
             extra.append(arabizi)
-        if not extra:
+        if not extra and complete == norm.complete:
             return norm
         return Normalized(
-            norm.query, norm.text, (*norm.sequences, *extra), norm.truncated, norm.origin
+            norm.query,
+            norm.text,
+            (*norm.sequences, *extra),
+            norm.truncated,
+            norm.origin,
+            complete,
         )
 
 
+_WORD = re.compile(r"\S+")
+MAX_ARABIZI_RUNS = 64
+"""Latin runs of a query looked at for Arabizi (a query has a few; a kilobyte of leet has
+hundreds, and only the first are worth the lookups)."""
 _LATIN_RUN = re.compile(r"[a-z0-9'@$!|]+")
 _EDGES = "'@$!|"
 _DOTTED = "3679"  # digits an apostrophe may follow: 3' = غ, 7' = خ, 6' = ظ, 9' = ض
@@ -526,7 +552,7 @@ def arabizi_reading(norm: Normalized, words: frozenset[str]) -> tuple[Token, ...
         return None
     tokens = norm.tokens
     found: list[tuple[int, int, Token]] = []  # (first, last token replaced, reading)
-    for m in _LATIN_RUN.finditer(text):
+    for m in itertools.islice(_LATIN_RUN.finditer(text), MAX_ARABIZI_RUNS):
         a, b = m.span()
         # symbols and apostrophes at the edges are punctuation (ente7ar!, 'a7eb'), except an
         # apostrophe after a digit (ba3' = باغ)

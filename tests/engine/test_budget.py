@@ -1,0 +1,123 @@
+"""Bounded work per query and the failure policy: an enormous input is read up to its bound and
+still decided (flagged incomplete); an internal error is a decision, never an exception."""
+
+from __future__ import annotations
+
+import logging
+import random
+
+import pytest
+
+from interventions import Action, Engine, InputError, load_rules
+from interventions._match import MAX_LONG_WORD_FUZZY, MAX_MEMO_WORD
+from interventions._normalize import LONG_WORD_BUDGET, normalize
+from interventions._segment import SEGMENT_BUDGET
+
+from ..conftest import SHIPPED_RULES
+
+RULESET = load_rules(SHIPPED_RULES)
+FRAGMENTS = ["th1n", "sp0", "pr0", "an4", "m14", "b0ne", "c4t", "k1ll", "5u1c", "1d3", "h4te"]
+
+
+def _leet_kilobyte(seed: int) -> str:
+    rng = random.Random(seed)
+    return "".join(rng.choice(FRAGMENTS) + rng.choice(".-_") for _ in range(300))[:1024]
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(RULESET)
+
+
+def test_the_bounds_are_what_the_docs_say() -> None:
+    assert (MAX_MEMO_WORD, LONG_WORD_BUDGET, MAX_LONG_WORD_FUZZY, SEGMENT_BUDGET) == (
+        64,
+        128,
+        16,
+        1024,
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_kilobyte_of_glued_leet_is_read_up_to_its_bound(engine: Engine, seed: int) -> None:
+    query = _leet_kilobyte(seed)
+    norm = normalize(query)
+    assert not norm.complete  # tokens past the long-word budget were not read
+    assert max(t.start for t in norm.tokens) < LONG_WORD_BUDGET + 8
+    decision = engine.check(query)
+    assert not decision.complete
+    assert decision == engine._check_fully(query, None)  # one path for such words
+    assert decision.to_dict()["complete"] is False
+
+
+def test_ordinary_queries_are_complete(engine: Engine) -> None:
+    for query in ["#thinspo", "banana bread", "how to stop cutting", "p.r.o.a.n.a tips"]:
+        assert engine.check(query).complete, query
+
+
+def test_a_long_hashtag_is_still_read(engine: Engine) -> None:
+    # one word of 421 characters: split into words within the budget
+    decision = engine.check("#" + "thinspoproanaselfharm" * 20)
+    assert decision.category == "eating_disorder" and decision.complete
+
+
+def test_letters_spelled_out_past_the_length_cap_are_still_found(engine: Engine) -> None:
+    decision = engine.check(" ".join("thinspo" * 100))
+    assert decision.category == "eating_disorder" and decision.truncated
+
+
+def test_long_words_never_enter_the_word_memo(engine: Engine) -> None:
+    word = "x" * (MAX_MEMO_WORD + 1)
+    engine.check(word)
+    assert engine._words.get(word) is None
+
+
+def test_an_incomplete_decision_that_found_nothing_fails_closed_when_asked() -> None:
+    closed = Engine(RULESET, failure="closed")
+    query = "zq9." * 200  # nothing harmful, but past the bound
+    d = closed.check(query)
+    assert (d.action, d.rule_id, d.card, d.complete) == (Action.INTERSTITIAL, None, None, False)
+    assert Engine(RULESET).check(query).action is Action.NONE  # fail-open (the default)
+    found = closed.check(_leet_kilobyte(1))
+    assert found.rule_id is not None  # what was found decides, closed or open
+
+
+class _BoomError(RuntimeError):
+    pass
+
+
+class _Broken(Engine):
+    """An engine whose every path fails inside."""
+
+    def _check_fully(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+        raise _BoomError("broken")
+
+    def _by_words(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+        raise _BoomError("broken")
+
+
+@pytest.mark.parametrize(
+    ("failure", "action"), [("open", Action.NONE), ("closed", Action.INTERSTITIAL)]
+)
+def test_an_internal_error_is_a_decision_and_a_log_line_without_the_query(
+    caplog: pytest.LogCaptureFixture,
+    failure: str,
+    action: Action,
+) -> None:
+    engine = _Broken(RULESET, failure=failure)
+    secret = "my secret query about thinspo"
+    with caplog.at_level(logging.ERROR, logger="interventions"):
+        d = engine.check(secret)
+    assert (d.action, d.complete) == (action, False)
+    (record,) = caplog.records
+    assert "_BoomError" in record.getMessage() and "29 characters" in record.getMessage()
+    assert secret not in record.getMessage() and "thinspo" not in caplog.text
+
+
+def test_a_caller_mistake_is_still_raised(engine: Engine) -> None:
+    with pytest.raises(TypeError):
+        engine.check(b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        engine.check("x", at="tomorrow")  # type: ignore[arg-type]
+    with pytest.raises(InputError):
+        Engine(RULESET, failure="sometimes")
