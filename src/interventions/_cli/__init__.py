@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from interventions._cli import _batch, _check, _compile, _diff, _lint, _schema, _test
+from interventions._cli import _batch, _check, _compile, _diff, _lint, _schema, _serve, _test
 from interventions._errors import InterventionsError
 
 __all__ = ["main"]
 
-COMMANDS = (_check, _batch, _diff, _compile, _lint, _test, _schema)
+COMMANDS = (_check, _batch, _diff, _compile, _lint, _test, _schema, _serve)
 
 
 def build_parser() -> argparse.ArgumentParser:
