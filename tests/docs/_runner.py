@@ -102,7 +102,8 @@ def _markers(lines: list[str], fence: int) -> tuple[str | None, list[str]]:
         if kind == "skip":
             skip = body or "no reason given"
         else:
-            setup.append(" ".join(body.split()))
+            # a comment may wrap: its lines are joined, spaces inside a line kept (YAML indents)
+            setup.append(" ".join(line.strip() for line in body.splitlines() if line.strip()))
     return skip, setup
 
 

@@ -38,21 +38,7 @@ def _report(example: Example, command: str, expected: list[str], actual: list[st
     return f"{example.where}: $ {command}\n  the page shows:\n{shown}\n  it prints:\n{got}"
 
 
-# Pages whose examples predate the 18-language rules and still show old outputs and commands
-# (cases.tsv, /tmp paths, counts); remove a page from here once its examples are regenerated.
-STALE = {"docs/tooling.md", "docs/tooling-batch.md"}
-CONSOLE_DOCS = [
-    pytest.param(
-        doc,
-        marks=pytest.mark.xfail(reason="examples not yet regenerated (issue #10)", strict=False),
-    )
-    if str(doc.relative_to(ROOT)) in STALE
-    else doc
-    for doc in DOCS
-]
-
-
-@pytest.mark.parametrize("doc", CONSOLE_DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_console_examples(doc: Path, tmp_path: Path) -> None:
     examples = console_examples(doc)
     shell = Shell(_scratch(tmp_path), main)
