@@ -37,6 +37,7 @@ from interventions._flat import (
     window_data,
 )
 from interventions._model import (
+    CONTACT_KEYS,
     Action,
     Campaign,
     CardDefinition,
@@ -255,7 +256,7 @@ def decode_window(obj: Any, where: str) -> Window | None:
     return Window(start, until, obj[2])
 
 
-_RESOURCE_OPTIONAL = ("phone", "sms", "chat", "url", "email", "hours", "note", "remarks")
+_RESOURCE_OPTIONAL = (*CONTACT_KEYS, "hours", "note", "remarks")
 
 
 def _resource_data(r: Resource) -> dict[str, Any]:

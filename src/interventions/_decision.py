@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from interventions._model import Action, Intent, Resource, TermKind
+from interventions._model import CONTACT_KEYS, Action, Intent, Resource, TermKind
 
 __all__ = ["Card", "Decision", "Match"]
 
@@ -86,7 +86,7 @@ class Card:
 
 def _resource_dict(r: Resource) -> dict[str, Any]:
     out: dict[str, Any] = {"name": r.name}
-    for key in ("phone", "sms", "chat", "url", "email", "hours", "note"):
+    for key in (*CONTACT_KEYS, "hours", "note"):
         value = getattr(r, key)
         if value is not None:
             out[key] = value

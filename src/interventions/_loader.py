@@ -23,6 +23,7 @@ import regex
 from interventions._compile import near_anchor_problem
 from interventions._errors import InputError, RuleFileError
 from interventions._model import (
+    CONTACT_KEYS,
     Action,
     Campaign,
     CardDefinition,
@@ -94,7 +95,6 @@ RESOURCE_KEYS = (
     "source",
     "verified",
 )
-CONTACT_KEYS = ("phone", "sms", "chat", "url", "email")
 UNLESS_SCOPES = ("query", "overlap")
 
 MIN_PREFIX = 4
@@ -274,6 +274,11 @@ def _parse_term(item: Any, line: int, where: _Where, *, min_prefix: int = MIN_PR
         # refused before compiling: a crafted pattern must cost neither time nor memory
         problem = regex_load_problem(text)
         if problem is not None:
+            if _small_repeats(text):  # a syntax error says more than "cannot model"
+                try:
+                    regex.compile(text, regex.V1)
+                except regex.error as exc:
+                    raise where.error(f"regex {text!r} does not compile: {exc}", line) from exc
             raise where.error(f"regex {text!r} is refused: {problem}", line)
         try:
             regex.compile(text, regex.V1)
@@ -491,6 +496,20 @@ def _references(m: YMap, where: _Where) -> tuple[str, ...]:
             )
         out.append(item.strip())
     return tuple(out)
+
+
+_COUNTED = re.compile(r"\{(\d+)(?:,(\d*))?\}")
+
+
+def _small_repeats(pattern: str) -> bool:
+    """Whether compiling ``pattern`` is safe whatever its nesting: its counted repeats multiply
+    to at most a million even if every one nests in the others."""
+    product = 1
+    for low, high in _COUNTED.findall(pattern):
+        product *= max(int(low), int(high or 0), 1)
+        if product > 1_000_000:
+            return False
+    return True
 
 
 def _parse_rule(item: Any, line: int, category: str, file_card: str | None, where: _Where) -> Rule:

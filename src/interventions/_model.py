@@ -7,6 +7,7 @@ import enum
 from dataclasses import dataclass, field
 
 __all__ = [
+    "CONTACT_KEYS",
     "Action",
     "Campaign",
     "CardDefinition",
@@ -185,6 +186,10 @@ class Rule:
     ignore_help_cue: bool = False
     #: The days the rule is active (a campaign), or None for always.
     active: Window | None = None
+
+
+CONTACT_KEYS = ("phone", "sms", "chat", "url", "email")
+"""The ways to reach a resource, in the order they are shown; a resource has at least one."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ import json
 from typing import Any
 
 from interventions._loader import (
-    CONTACT_KEYS,
     FUZZY_MIN_LENGTH,
     MIN_PREFIX,
     MIN_SUBSTRING,
@@ -24,7 +23,7 @@ from interventions._loader import (
     NEAR_WINDOW,
     UNLESS_SCOPES,
 )
-from interventions._model import Action, Intent, Status
+from interventions._model import CONTACT_KEYS, Action, Intent, Status
 
 __all__ = ["SCHEMA_DIALECT", "card_file_schema", "dumps", "rule_file_schema"]
 

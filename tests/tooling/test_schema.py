@@ -20,7 +20,6 @@ from interventions._cli import main
 from interventions._errors import RuleFileError
 from interventions._loader import (
     CARD_KEYS,
-    CONTACT_KEYS,
     RESOURCE_KEYS,
     RULE_FILE_KEYS,
     RULE_KEYS,
@@ -28,7 +27,7 @@ from interventions._loader import (
     UNLESS_SCOPES,
     load_rules,
 )
-from interventions._model import Action, Status
+from interventions._model import CONTACT_KEYS, Action, Status
 from interventions._schema import (
     CARD_PROPERTIES,
     EXAMPLE_PROPERTIES,

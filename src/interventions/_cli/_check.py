@@ -15,6 +15,7 @@ from interventions._cli._common import (
 )
 from interventions._decision import Decision
 from interventions._engine import Engine
+from interventions._model import CONTACT_KEYS
 
 __all__ = ["register"]
 
@@ -121,7 +122,7 @@ def render(query: str, d: Decision) -> str:
         for r in c.resources:
             contact = ", ".join(
                 f"{k} {getattr(r, k)}"
-                for k in ("phone", "sms", "chat", "url", "email")
+                for k in CONTACT_KEYS
                 if getattr(r, k)
             )
             hours = f" ({r.hours})" if r.hours else ""
