@@ -332,19 +332,20 @@ class Engine:
         cache_size: int,
         memo_bytes: int,
         key: bytes | None,
+        failure: str = "open",
     ) -> Engine:
         from interventions._artifact import read_compiled_bytes
 
         with paused_gc():
             index, source = read_compiled_bytes(data, key=key, where=where)
             engine = cls.__new__(cls)
-            engine._setup(index, memo_size, cache_size, memo_bytes)
+            engine._setup(index, memo_size, cache_size, memo_bytes, failure)
             engine._ruleset = None
             engine._ruleset_source = source
             engine._artifact = data  # a pickle sends these bytes on, compiling nothing
         return engine
 
-    def __reduce__(self) -> tuple[Callable[..., Engine], tuple[bytes, int, int, int]]:
+    def __reduce__(self) -> tuple[Callable[..., Engine], tuple[bytes, int, int, int, str]]:
         """Pickle by the compiled artefact's bytes, which are checked again when unpickled
         (as :meth:`from_bytes` checks them), and never by the memos: this is what
         multiprocessing, Spark, Dask and Ray send to their workers. An engine built from YAML
@@ -356,7 +357,8 @@ class Engine:
             # uncompressed: zlib would take longer than sending the difference
             data = artifact_bytes(self.ruleset, index=self._index, compress=False)[0]
             self._artifact = data
-        return _unpickle, (data, self._memo_size, self._cache_size, self._memo_bytes)
+        options = (self._memo_size, self._cache_size, self._memo_bytes, self._failure)
+        return _unpickle, (data, *options)
 
     @property
     def ruleset(self) -> RuleSet:
@@ -958,12 +960,20 @@ class _Unless:
 _NO_UNLESS = _Unless((), NOTHING, NOTHING, None)
 
 
-@lru_cache(maxsize=1)
-def _unpickle(data: bytes, memo_size: int, cache_size: int, memo_bytes: int) -> Engine:
-    return Engine.from_bytes(
-        data, memo_size=memo_size, cache_size=cache_size, memo_bytes=memo_bytes
+def _unpickle(
+    data: bytes, memo_size: int, cache_size: int, memo_bytes: int, failure: str = "open"
+) -> Engine:
+    return Engine._from_artifact(
+        data,
+        "<pickle>",
+        memo_size=memo_size,
+        cache_size=cache_size,
+        memo_bytes=memo_bytes,
+        key=None,
+        failure=failure,
     )
 
 
+@lru_cache(maxsize=1)
 def _default_engine() -> Engine:
     return Engine.from_path(default_rules_path())

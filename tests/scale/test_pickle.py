@@ -103,3 +103,13 @@ def test_an_engine_goes_to_spawned_worker_processes() -> None:
     with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
         got = list(pool.map(_check_all, [engine, engine], halves))
     assert got == [_check_all(engine, h) for h in halves]
+
+
+def test_the_pickle_keeps_the_failure_policy() -> None:
+    closed = Engine(Engine.default().ruleset, failure="closed")
+    assert pickle.loads(pickle.dumps(closed))._failure == "closed"
+    assert pickle.loads(pickle.dumps(Engine.default()))._failure == "open"
+
+
+def test_the_default_engine_is_built_once() -> None:
+    assert Engine.default() is Engine.default()
