@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-slow lint typecheck pytest bench clean
+.PHONY: demo test test-slow test-spark lint typecheck pytest bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(BIN)/.installed: pyproject.toml
 
 $(BIN)/.dev-installed: $(BIN)/.installed
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+$(BIN)/.spark-installed: $(BIN)/.dev-installed
+	$(BIN)/python -m pip install -q -e '.[spark]'
 	touch $@
 
 $(BIN)/.bench-installed: $(BIN)/.dev-installed
@@ -43,7 +47,7 @@ typecheck: $(BIN)/.dev-installed
 	$(BIN)/mypy
 
 pytest: $(BIN)/.dev-installed
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow and not spark"
 
 test: lint typecheck pytest
 
@@ -51,6 +55,11 @@ test: lint typecheck pytest
 # minutes on a 2-core machine, so not in `make test`; CI runs both.
 test-slow: $(BIN)/.dev-installed
 	$(BIN)/pytest -m slow
+
+# The Spark local-mode tests (tests/spark, marked `spark`): pyspark from the spark extra and a
+# JVM (Java 17); about 3 minutes on a 2-core machine, so a step of their own; CI runs it.
+test-spark: $(BIN)/.spark-installed
+	$(BIN)/pytest -m spark
 
 bench: $(BIN)/.bench-installed
 	$(BIN)/python benchmarks/throughput.py
