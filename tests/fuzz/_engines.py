@@ -1,0 +1,51 @@
+"""The engines the fuzz tests decide with: the shipped rules and the stress set, each three ways
+(``check`` on an engine with memos, its full path, an engine with ``memo_size=0``), as
+``benchmarks/fuzz.py`` does for ``make fuzz``."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from interventions import Decision, Engine
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+if str(BENCHMARKS) not in sys.path:
+    sys.path.insert(0, str(BENCHMARKS))
+
+import _hostile  # noqa: E402
+
+__all__ = ["Ways", "_hostile", "stress_ways", "ways_of"]
+
+
+@dataclass(frozen=True)
+class Ways:
+    """One rule set, decided three ways."""
+
+    warm: Engine
+    cold: Engine
+
+    def decide(self, query: str, locale: str | None) -> Decision:
+        """The decision for ``query``, after asserting that each way gives one and that they
+        are the same."""
+        by_memo = self.warm.check(query, locale=locale)
+        full = self.warm._check_fully(query, locale)
+        cold = self.cold.check(query, locale=locale)
+        for d in (by_memo, full, cold):
+            assert isinstance(d, Decision), (query, locale, d)
+        assert by_memo == full, (query, locale, by_memo, full)
+        assert by_memo == cold, (query, locale, by_memo, cold)
+        return by_memo
+
+
+def ways_of(engine: Engine) -> Ways:
+    return Ways(Engine(engine.ruleset), Engine(engine.ruleset, memo_size=0))
+
+
+def stress_ways(words: list[str], *, anchored: bool) -> Ways:
+    """The stress set; without its anchored regex terms unless ``anchored`` (the memo path and
+    the full path disagree on those: tests/fuzz/regressions.txt)."""
+    regexes = [p for p in _hostile.STRESS_REGEXES if anchored or p not in _hostile.ANCHORED]
+    with _hostile.stress_rules(words, regexes) as root:
+        return ways_of(Engine.from_path(root))

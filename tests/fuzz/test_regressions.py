@@ -1,0 +1,68 @@
+"""Every input of ``tests/fuzz/regressions.txt``, decided three ways that must agree; and the
+regex patterns the worst-case search found the loader accepting although they backtrack
+exponentially.
+
+A line with a reason still fails: its test is an expected failure (strict, so a fix is noticed
+and the reason removed from the file).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from interventions import Engine, RuleFileError
+
+from ._engines import Ways, _hostile, stress_ways
+
+REGRESSIONS = Path(__file__).with_name("regressions.txt")
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for n, line in enumerate(REGRESSIONS.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        ruleset, query, locale, known = _hostile.decode_line(line)
+        marks = [pytest.mark.xfail(strict=True, reason=known)] if known else []
+        cases.append(pytest.param(ruleset, query, locale, id=f"line{n}", marks=marks))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def full_stress(words: list[str]) -> Ways:
+    """The stress set with every regex term, anchored ones included."""
+    return stress_ways(words, anchored=True)
+
+
+@pytest.mark.parametrize(("ruleset", "query", "locale"), _cases())
+def test_a_found_input_is_decided_the_same_three_ways(
+    shipped_ways: Ways, full_stress: Ways, ruleset: str, query: str, locale: str | None
+) -> None:
+    ways = {"shipped": shipped_ways, "stress": full_stress}[ruleset]
+    ways.decide(query, locale)
+
+
+CARD = """\
+id: support
+text: {default: {title: T, body: B}}
+resources:
+  default: [{name: N, url: "https://example.org", source: s, verified: 2024-01-01}]
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the load check calls these polynomial (a REDOS warning); they backtrack "
+    "exponentially: 30 q's spend the whole 50 ms regex bound (#15 item 2)",
+)
+@pytest.mark.parametrize("pattern", [r"(?:x+x+)+y", r"(?:q|qq)+z", r"(?:xx+)+y"])
+def test_an_exponential_regex_is_refused_at_load(pattern: str) -> None:
+    rules = (
+        "category: c\ncard: support\nrules:\n  - id: a.b\n    action: banner\n"
+        f"    terms: [{{regex: '{pattern}'}}]\n    examples: {{match: [xy]}}\n"
+    )
+    with pytest.raises(RuleFileError):
+        Engine.from_texts({"r.yaml": rules, "cards/support.yaml": CARD})
