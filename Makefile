@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-slow test-spark lint typecheck pytest bench clean
+.PHONY: demo test test-slow test-spark lint typecheck pytest bench fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ test-spark: $(BIN)/.spark-installed
 
 bench: $(BIN)/.bench-installed
 	$(BIN)/python benchmarks/throughput.py
+
+# 10^6 hostile queries (benchmarks/fuzz.py) on 2 processes: no exception, a decision for each, the
+# memo and full paths agree; times reported, only a gross one (> 1 s) fails. Not part of `test`.
+fuzz: $(BIN)/.dev-installed
+	$(BIN)/python benchmarks/fuzz.py -n 1000000 --jobs 2
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
