@@ -4,7 +4,7 @@ stress rule set, each checked three ways.
 For every input (a query and a locale, drawn from the classes of ``_hostile.py``) and each rule
 set, the harness asserts:
 
-- no exception, and a :class:`Decision` from each of the three ways;
+- no exception, no internal error logged, and a :class:`Decision` from each of the three ways;
 - the same decision from the word-memo path (``engine.check``, an engine whose memos fill up
   over the run), the full path (``engine._check_fully``) and an engine with ``memo_size=0``;
 - the time bound: every ``check`` is timed (the warm engine's, which is what a service calls,
@@ -21,14 +21,17 @@ its index (``--only I``). Failures are written to ``fuzz-failures.txt`` in the f
     benchmarks/fuzz.py -n 20000 --jobs 1    # a quick look
     benchmarks/fuzz.py --only 123456        # one input, printed, checked and timed
 
-When the engine's decisions say whether they are complete (``Decision.complete``, the per-query
-work budget), the report counts the inputs decided on part of their reading.
+An internal error does not raise (the engine's failure policy answers it with a decision and an
+ERROR line on the ``interventions`` logger): the harness counts every such line as a failure.
+The report also counts the inputs decided on part of their reading (``Decision.complete`` is
+False: a bound on the work per query was reached).
 """
 
 from __future__ import annotations
 
 import argparse
 import heapq
+import logging
 import multiprocessing
 import os
 import random
@@ -84,7 +87,6 @@ class Report:
     slowest: list[tuple[float, str, str, str, int, str, int]] = field(default_factory=list)
     """heap of (seconds, way, rule set, class, index, query excerpt, length)"""
     classes: dict[str, ClassStats] = field(default_factory=dict)
-    has_complete: bool = False
     failed: int = 0
     stopped: bool = False
     """The time limit (``--minutes``) ended the run before its ``n`` inputs."""
@@ -104,7 +106,6 @@ class Report:
             mine.max_warm = max(mine.max_warm, s.max_warm)
             mine.max_cold = max(mine.max_cold, s.max_cold)
             mine.total_cold += s.total_cold
-        self.has_complete = self.has_complete or other.has_complete
         self.stopped = self.stopped or other.stopped
 
 
@@ -137,6 +138,22 @@ def make_input(seed: int, i: int, words: list[str]) -> tuple[str, Input]:
     rng = random.Random(f"{seed}:{i}")
     name = rng.choices(_NAMES, cum_weights=_CUMULATIVE)[0]
     return name, CLASSES[name](rng, words, MAX_LEN)
+
+
+class _ErrorLog(logging.Handler):
+    """The ERROR lines of the ``interventions`` logger: the failure policy answers an internal
+    error with a decision and logs it, so the harness reads the log to see it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record.getMessage()[:200])
+
+
+_ERRORS = _ErrorLog()
+logging.getLogger("interventions").addHandler(_ERRORS)
 
 
 def _fail(report: Report, failure: tuple[str, str, str, str | None, str]) -> None:
@@ -180,10 +197,13 @@ def check_one(
             stats.max_cold = max(stats.max_cold, took)
             stats.total_cold += took
             _keep(report.slowest, (took, "cold", engines.name, cls, index, query[:80], len(query)))
-    complete = [getattr(d, "complete", None) for d in decisions]
-    if complete[0] is not None:
-        report.has_complete = True
-        stats.incomplete += not all(complete)
+    if _ERRORS.records:
+        # the failure policy turns an internal error into a decision and a log line: a failure
+        for record in _ERRORS.records:
+            _fail(report, ("internal error logged", engines.name, query, locale, record))
+        _ERRORS.records.clear()
+        return
+    stats.incomplete += not all(d.complete for d in decisions)
     first = decisions[0]
     for way, d in zip(("full", "memo_size=0"), decisions[1:], strict=True):
         if d != first:
@@ -210,7 +230,7 @@ def _difference(a: Decision, b: Decision) -> str:
             for f in ("action", "rule_id", "card", "truncated", "intent")
             if getattr(a, f) != getattr(b, f)
         ]
-        if getattr(a, "complete", None) != getattr(b, "complete", None):
+        if a.complete != b.complete:
             fields.append("complete")
         parts.append("differ in " + (",".join(fields) or "spans or order of matches"))
     return "; ".join(parts)
@@ -314,7 +334,7 @@ def print_report(
     )
     print(f"load average: {load[0]} at the start, {load[1]} at the end (2 cores)")
     print()
-    complete = "incomplete" if report.has_complete else "incomplete (n/a)"
+    complete = "incomplete"
     print(
         f"{'class':<18} {'checks':>9} {'mean cold':>10} {'max warm':>9} {'max cold':>9} {complete}"
     )
@@ -323,10 +343,13 @@ def print_report(
         mean = s.total_cold / s.count if s.count else 0.0
         print(
             f"{name:<18} {s.count:>9,} {_ms(mean):>10} {_ms(s.max_warm):>9} {_ms(s.max_cold):>9} "
-            f"{s.incomplete if report.has_complete else '-'}"
+            f"{s.incomplete:,}"
         )
-    if not report.has_complete:
-        print("(Decision has no `complete` yet: the per-query work budget has not landed)")
+    incomplete = sum(s.incomplete for s in report.classes.values())
+    print(
+        f"incomplete (decided on what was read when a work bound was reached, by any of the "
+        f"three ways): {incomplete:,} of {report.checks:,} inputs"
+    )
     print()
     print("slowest checks (warm = engine.check with its memos, cold = memo_size=0):")
     for took, way, ruleset, cls, index, excerpt, length in sorted(report.slowest, reverse=True):
