@@ -97,3 +97,23 @@ def test_the_library_does_not_import_metrics_shadow_or_the_server() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_arrow_and_spark_public_names() -> None:
+    from interventions import arrow, spark
+
+    assert sorted(arrow.__all__) == ["DECISION_FIELDS", "decide"]
+    assert sorted(spark.__all__) == ["decide", "diff", "ship_rules"]
+    for module in (arrow, spark):
+        for name in module.__all__:
+            assert hasattr(module, name), name
+
+
+def test_arrow_and_spark_import_their_extras_only_when_used() -> None:
+    # importing the modules costs nothing: pyarrow and pyspark load when a column is decided
+    code = (
+        "import sys, interventions.arrow, interventions.spark, interventions.tools; "
+        "print(sorted(m for m in ('pyarrow', 'pyspark', 'pandas') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

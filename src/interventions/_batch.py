@@ -33,6 +33,16 @@ from interventions._decision import Decision
 from interventions._engine import Engine
 from interventions._errors import InputError, InterventionsError
 from interventions._model import Action, RuleSet, Status
+from interventions._tables import (
+    DECISION_COLUMNS,
+    Columns,
+    OutputFormat,
+    Row,
+    TableSink,
+    decision_row,
+    read_csv_rows,
+    read_parquet_rows,
+)
 
 __all__ = [
     "CHUNK_LINES",
@@ -54,6 +64,7 @@ __all__ = [
     "open_log",
     "parse_line",
     "parse_or_error",
+    "parse_row",
     "read_chunks",
     "run_batch",
     "sniff_format",
@@ -81,6 +92,10 @@ class InputFormat(enum.StrEnum):
     and a header column named ``locale`` gives each query's locale."""
     JSONL = "jsonl"
     """One JSON object per line: ``{"query": "...", "locale": "pl-PL"}`` (locale optional)."""
+    CSV = "csv"
+    """Comma-separated with a header row naming ``query`` (and ``locale``, ``timestamp``)."""
+    PARQUET = "parquet"
+    """A Parquet file with a string ``query`` column (``locale``, ``timestamp`` optional)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +115,9 @@ _SUFFIXES = {
     ".tab": InputFormat.TSV,
     ".jsonl": InputFormat.JSONL,
     ".ndjson": InputFormat.JSONL,
+    ".csv": InputFormat.CSV,
+    ".parquet": InputFormat.PARQUET,
+    ".pq": InputFormat.PARQUET,
 }
 
 
@@ -205,7 +223,7 @@ class _Overlong:
         self.length = length
 
 
-RawLine = bytes | str | _Overlong
+RawLine = bytes | str | _Overlong | Row
 Chunk = tuple[int, list[RawLine]]
 """(number of the first line, the lines)."""
 
@@ -265,12 +283,17 @@ def open_log(
     source: str | Path | IO[bytes] | Iterable[bytes | str],
     *,
     fmt: InputFormat | None = None,
+    columns: Columns | None = None,
 ) -> Log:
     """Open a query log: a path, ``"-"`` for stdin, a binary stream, or an iterable of lines.
 
-    The first line is read to detect the format; a TSV header line is consumed (line numbers
-    still count it).
+    The first line is read to detect the format; a TSV or CSV header line is consumed (line
+    numbers still count it). A Parquet or CSV log (by ``fmt`` or the file suffix) yields
+    :class:`Row` objects; ``columns`` names its query, locale and time columns.
     """
+    table = _open_table(source, fmt, columns or Columns())
+    if table is not None:
+        return table
     stream: IO[bytes] | None = None
     opened: IO[bytes] | None = None
     size: int | None = None
@@ -299,7 +322,7 @@ def open_log(
         spec = InputSpec(fmt or InputFormat.TEXT)
         rest: Iterator[RawLine] = iter(())
     else:
-        if isinstance(first, _Overlong):
+        if isinstance(first, _Overlong | Row):
             first_bytes = b""
         elif isinstance(first, str):
             first_bytes = first.encode("utf-8", "replace")
@@ -308,6 +331,90 @@ def open_log(
         spec = sniff_format(first_bytes, name=name if stream is not None else None, fmt=fmt)
         rest = lines if spec.header else _prepend(first, lines)
     return Log(name, spec, rest, 2 if spec.header else 1, size, opened)
+
+
+def _open_table(
+    source: str | Path | IO[bytes] | Iterable[bytes | str],
+    fmt: InputFormat | None,
+    columns: Columns,
+) -> Log | None:
+    is_path = isinstance(source, str | Path) and str(source) != "-"
+    if fmt is None and is_path:
+        fmt = _SUFFIXES.get(Path(cast("str | Path", source)).suffix.lower())
+    if fmt is InputFormat.PARQUET:
+        if not is_path:
+            raise InputError("a Parquet log must be a file (it is read by row group)")
+        path = cast("str | Path", source)
+        if not Path(path).is_file():
+            raise InputError(f"{path}: cannot read: no such file")
+        rows = read_parquet_rows(path, columns)
+        return Log(str(path), InputSpec(fmt), cast("Iterator[RawLine]", rows), 1, None)
+    if fmt is not InputFormat.CSV:
+        return None
+    opened: IO[bytes] | None = None
+    stream: IO[bytes]
+    if is_path:
+        try:
+            stream = opened = open(cast("str | Path", source), "rb")  # noqa: SIM115
+        except OSError as exc:
+            raise InputError(f"{source}: cannot read: {exc.strerror or exc}") from exc
+        name = str(source)
+    elif str(source) == "-":
+        stream, name = sys.stdin.buffer, "<stdin>"
+    elif hasattr(source, "readline"):
+        stream = cast("IO[bytes]", source)
+        name = str(getattr(source, "name", "<stream>"))
+    else:
+        lines = (x if isinstance(x, bytes) else x.encode() for x in cast("Iterable[Any]", source))
+        stream, name = cast("IO[bytes]", _LineStream(lines)), "<lines>"
+    try:
+        header, rows = read_csv_rows(stream, columns)
+    except BaseException:
+        if opened is not None:
+            opened.close()
+        raise
+    spec = InputSpec(InputFormat.CSV, header=header)
+    return Log(name, spec, cast("Iterator[RawLine]", rows), 2 if header else 1, None, opened)
+
+
+class _LineStream:
+    """An iterable of byte lines as a readable binary stream (for the csv module)."""
+
+    def __init__(self, lines: Iterator[bytes]) -> None:
+        self._lines = lines
+        self._buf = b""
+        self.closed = False
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        return None
+
+    def read1(self, n: int = -1) -> bytes:
+        return self.read(n)
+
+    def read(self, n: int = -1) -> bytes:
+        while n < 0 or len(self._buf) < n:
+            line = next(self._lines, None)
+            if line is None:
+                break
+            self._buf += line if line.endswith(b"\n") else line + b"\n"
+        if n < 0:
+            n = len(self._buf)
+        out, self._buf = self._buf[:n], self._buf[n:]
+        return out
+
+    def readinto(self, b: Any) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
 
 
 def _prepend(first: RawLine, rest: Iterator[RawLine]) -> Iterator[RawLine]:
@@ -333,6 +440,10 @@ class Outcome(NamedTuple):
     """Rules on trial that matched (``Decision.shadow``): counted apart, never deciding."""
     support: bool = False
     """The decision was help-seeking (``Decision.intent`` is support)."""
+    locale: str | None = None
+    """The line's own locale (not ``--locale``)."""
+    card: str | None = None
+    truncated: bool = False
 
 
 def decision_record(
@@ -380,8 +491,29 @@ def _encode(obj: dict[str, Any]) -> bytes:
     return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
 
 
+Moment = dt.datetime | dt.date | None
+
+
+def parse_row(raw: RawLine, spec: InputSpec) -> tuple[str, str | None, Moment] | str | None:
+    """``(query, locale, moment)`` of a line or table row, its error message (a ``str``), or
+    None for a blank one. The moment is the row's own (a table's time column), else None."""
+    if type(raw) is Row:
+        if raw.error is not None:
+            return raw.error
+        if raw.query is None or not raw.query.strip():
+            return None
+        return raw.query, raw.locale, raw.at
+    parsed = parse_or_error(raw, spec)
+    if parsed is None or isinstance(parsed, str):
+        return parsed
+    return parsed[0], parsed[1], None
+
+
 def parse_or_error(raw: RawLine, spec: InputSpec) -> tuple[str, str | None] | str | None:
     """:func:`parse_line`, except that an error comes back as its message (a ``str``)."""
+    if isinstance(raw, Row):
+        row = parse_row(raw, spec)
+        return row if row is None or isinstance(row, str) else row[:2]
     if isinstance(raw, _Overlong):
         return f"line is {raw.length} bytes, longer than the {MAX_LINE_BYTES}-byte limit"
     try:
@@ -391,35 +523,41 @@ def parse_or_error(raw: RawLine, spec: InputSpec) -> tuple[str, str | None] | st
 
 
 class _BatchWorker:
-    """Checks chunks of lines with one engine; built once per process."""
+    """Checks chunks of lines with one engine; built once per process, from the engine the
+    parent pickled (its compiled artefact's bytes: nothing is compiled again). With ``encode``
+    each decision's JSON line is made here, in the worker."""
 
     def __init__(
         self,
-        ruleset: RuleSet,
+        engine: Engine,
         spec: InputSpec,
         locale: str | None,
         at: dt.datetime | None = None,
+        encode: bool = True,
     ) -> None:
-        self.engine = Engine(ruleset)
+        self.engine = engine
         self.spec = spec
         self.locale = locale
         self.at = at
+        self.encode = encode
 
     def __call__(self, chunk: Chunk) -> list[Outcome]:
         start, lines = chunk
         check = self.engine.check
         out: list[Outcome] = []
         for number, raw in enumerate(lines, start):
-            parsed = parse_or_error(raw, self.spec)
+            parsed = parse_row(raw, self.spec)
             if parsed is None:
                 out.append(Outcome(number, None, "", None, None, (), None, None))
                 continue
             if isinstance(parsed, str):
                 out.append(Outcome(number, None, "", None, None, (), None, parsed))
                 continue
-            query, locale = parsed
-            d = check(query, locale=locale or self.locale, at=self.at)
-            record = decision_record(query, d, line=number, locale=locale)
+            query, locale, moment = parsed
+            d = check(query, locale=locale or self.locale, at=moment or self.at)
+            output = None
+            if self.encode:
+                output = _encode(decision_record(query, d, line=number, locale=locale))
             matched = tuple(dict.fromkeys(m.rule_id for m in d.matches))
             out.append(
                 Outcome(
@@ -429,10 +567,13 @@ class _BatchWorker:
                     d.category,
                     d.rule_id,
                     matched,
-                    _encode(record),
+                    output,
                     None,
                     tuple(dict.fromkeys(m.rule_id for m in d.shadow)),
                     d.intent is not None,
+                    locale,
+                    d.card.id if d.card else None,
+                    d.truncated,
                 )
             )
         return out
@@ -639,6 +780,15 @@ class TopCounter(Generic[_K]):
         self._errors[item] = count
         heapq.heapreplace(heap, (count + 1, item))
 
+    def add_counted(self, item: _K, count: int) -> None:
+        """Record an item counted elsewhere, exactly (a Spark aggregate); only while fewer than
+        ``capacity`` items are held, as the counts of a bounded table would then be exact."""
+        if item in self._counts or len(self._counts) >= self.capacity:
+            raise ValueError("add_counted takes new items, up to the capacity")
+        self.total += count
+        self._counts[item] = count
+        heapq.heappush(self._heap, (count, item))
+
     def most_common(self, n: int) -> list[tuple[_K, int, int]]:
         """The ``n`` most counted items as ``(item, count, error)``, ties by item."""
         best = heapq.nsmallest(n, self._counts.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -828,13 +978,15 @@ MAX_PRINTED_ERRORS = 1000
 def _raw_size(raw: RawLine) -> int:
     if isinstance(raw, _Overlong):
         return raw.length
+    if isinstance(raw, Row):
+        return len(raw.query or "")
     return len(raw)
 
 
 def run_batch(
     source: str | Path | IO[bytes] | Iterable[bytes | str],
     *,
-    ruleset: RuleSet | None = None,
+    ruleset: RuleSet | Engine | None = None,
     out: IO[bytes] | None = None,
     locale: str | None = None,
     jobs: int = 1,
@@ -844,27 +996,39 @@ def run_batch(
     on_error: Callable[[int, str], None] | None = None,
     progress: Progress | None = None,
     at: dt.datetime | None = None,
+    columns: Columns | None = None,
+    out_format: OutputFormat = OutputFormat.JSONL,
 ) -> BatchSummary:
     """Check every query of a log; write one JSON decision per query to ``out``.
 
     ``source`` is a path (``"-"`` for stdin), a binary stream or an iterable of lines (bytes or
-    str). ``ruleset`` defaults to the shipped rules. ``locale`` applies to lines that do not
-    carry their own. ``at`` is the moment windowed rules and campaigns are judged at (default
-    now, as each query is checked). Lines that cannot be read are passed to
-    ``on_error(line, message)`` and counted; the run goes on. Memory does not grow with the
-    number of lines.
+    str); a ``.parquet`` or ``.csv`` path (or ``fmt``) is read as a table, whose ``columns``
+    may give each row a locale and a moment. ``ruleset`` (a rule set or an engine) defaults to
+    the shipped rules; worker processes get the engine's compiled artefact, not the rules to
+    compile. ``locale`` and ``at`` apply to lines that do not carry their own (``at`` default:
+    now, as each query is checked). ``out_format`` writes ``out`` as JSONL, CSV or Parquet.
+    Lines that cannot be read are passed to ``on_error(line, message)`` and counted; the run
+    goes on. Memory does not grow with the number of lines.
 
     >>> import io
     >>> summary = run_batch([b"#thinspo\\n", b"banana bread\\n"], out=io.BytesIO())
     >>> summary.queries, summary.actions["none"]
     (2, 1)
     """
-    if ruleset is None:
-        ruleset = Engine.default().ruleset
+    engine = (
+        Engine.default()
+        if ruleset is None
+        else ruleset
+        if isinstance(ruleset, Engine)
+        else Engine(ruleset)
+    )
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-    log = open_log(source, fmt=fmt)
+    log = open_log(source, fmt=fmt, columns=columns)
+    sink = None
+    if out is not None and out_format is not OutputFormat.JSONL:
+        sink = TableSink(out, out_format, DECISION_COLUMNS, ("matched", "shadow"))
     summary = BatchSummary.for_ruleset(
-        ruleset,
+        engine.ruleset,
         input=log.name,
         format=log.spec.format.value,
         locale=locale,
@@ -874,7 +1038,7 @@ def run_batch(
         at=None if at is None else at.isoformat(),
     )
     if log.spec.header:
-        summary.lines += 1  # the TSV header line
+        summary.lines += 1  # the TSV or CSV header line
     started = time.perf_counter()
     printed = 0
     try:
@@ -882,13 +1046,16 @@ def run_batch(
         if progress is not None and progress.enabled:
             progress.total_bytes = progress.total_bytes or log.size
             chunks = _measured(chunks, progress)
+        encode = out is not None and sink is None
         for outcomes in map_chunks(
-            _BatchWorker, (ruleset, log.spec, locale, at), chunks, jobs=jobs
+            _BatchWorker, (engine, log.spec, locale, at, encode), chunks, jobs=jobs
         ):
             for o in outcomes:
                 summary.add(o)
-                if o.output is not None:
-                    if out is not None:
+                if o.query is not None:
+                    if sink is not None:
+                        sink.write(decision_row(o))
+                    elif o.output is not None and out is not None:
                         out.write(o.output)
                 elif o.error is not None and on_error is not None:
                     printed += 1
@@ -896,6 +1063,8 @@ def run_batch(
                         on_error(o.line, o.error)
             if progress is not None:
                 progress.update(summary.lines)
+        if sink is not None:
+            sink.close()
     finally:
         log.close()
         if progress is not None:

@@ -28,12 +28,13 @@ from interventions._batch import (
     TopCounter,
     map_chunks,
     open_log,
-    parse_or_error,
+    parse_row,
     read_chunks,
 )
 from interventions._decision import Decision
 from interventions._engine import Engine
 from interventions._model import Action, RuleSet, Status
+from interventions._tables import CHANGE_COLUMNS, Columns, OutputFormat, TableSink
 
 __all__ = [
     "DEFAULT_FAIL_ON",
@@ -184,18 +185,19 @@ class Change(NamedTuple):
 
 
 class _DiffWorker:
-    """Checks chunks of lines with both engines; built once per process."""
+    """Checks chunks of lines with both engines; built once per process, from the engines the
+    parent pickled (their compiled artefacts' bytes: nothing is compiled again)."""
 
     def __init__(
         self,
-        old: RuleSet,
-        new: RuleSet,
+        old: Engine,
+        new: Engine,
         spec: InputSpec,
         locale: str | None,
         at: dt.datetime | None = None,
     ) -> None:
-        self.old = Engine(old)
-        self.new = Engine(new)
+        self.old = old
+        self.new = new
         self.spec = spec
         self.locale = locale
         self.at = at
@@ -211,24 +213,27 @@ class _DiffWorker:
         queries = 0
         none = Verdict(Action.NONE, None, None, None)
         for number, raw in enumerate(lines, start):
-            parsed = parse_or_error(raw, self.spec)
+            parsed = parse_row(raw, self.spec)
             if parsed is None:
                 continue
             if isinstance(parsed, str):
                 changes.append(Change(number, "", None, none, none, (), parsed))
                 continue
-            query, locale = parsed
+            query, locale, moment = parsed
             queries += 1
             loc = locale or self.locale
-            old_d = self.old.check(query, locale=loc, at=self.at)
-            new_d = self.new.check(query, locale=loc, at=self.at)
+            when = moment or self.at
+            old_d = self.old.check(query, locale=loc, at=when)
+            new_d = self.new.check(query, locale=loc, at=when)
             old, new = Verdict.of(old_d), Verdict.of(new_d)
             old_actions[old.action.value] += 1
             new_actions[new.action.value] += 1
-            for rule_id in dict.fromkeys(m.rule_id for m in old_d.shadow):
-                old_actions[_SHADOW + rule_id] += 1
-            for rule_id in dict.fromkeys(m.rule_id for m in new_d.shadow):
-                new_actions[_SHADOW + rule_id] += 1
+            if old_d.shadow:
+                for rule_id in dict.fromkeys(m.rule_id for m in old_d.shadow):
+                    old_actions[_SHADOW + rule_id] += 1
+            if new_d.shadow:
+                for rule_id in dict.fromkeys(m.rule_id for m in new_d.shadow):
+                    new_actions[_SHADOW + rule_id] += 1
             kinds = classify(old, new)
             if kinds:
                 changes.append(Change(number, query, locale, old, new, kinds))
@@ -309,6 +314,18 @@ class DiffReport:
         """1 when a change of a ``fail_on`` kind occurred, else 0."""
         return 1 if self.failing else 0
 
+    def to_html(self, examples: int = EXAMPLES) -> str:
+        """The report as one self-contained HTML page (what ``--html REPORT`` writes)."""
+        from interventions._report import render_diff_html
+
+        return render_diff_html(self.to_dict(examples))
+
+    def render(self, examples: int = 3) -> str:
+        """The report as plain text for a terminal or a CI log (what ``diff`` prints)."""
+        from interventions._report import render_diff_text
+
+        return render_diff_text(self.to_dict(max(examples, EXAMPLES)), examples=examples)
+
     def to_dict(self, examples: int = EXAMPLES) -> dict[str, Any]:
         """The report as JSON-ready data (what ``--summary FILE`` writes)."""
 
@@ -344,7 +361,7 @@ class DiffReport:
             "rules": {
                 rule_id: {
                     "count": g.count,
-                    "kinds": dict(g.kinds.most_common()),
+                    "kinds": _by_count(g.kinds),
                     "examples": ex(g),
                 }
                 for rule_id, g in sorted(self.rules.items(), key=lambda kv: (-kv[1].count, kv[0]))
@@ -361,6 +378,32 @@ class DiffReport:
             "exit_code": self.exit_code,
             "elapsed_seconds": round(self.elapsed, 3),
         }
+
+
+def _by_count(kinds: Counter[str]) -> dict[str, int]:
+    # ties in ChangeKind order, not in the order the log happened to show them: the same log
+    # split across processes or Spark tasks gives the same report
+    order = {k.value: i for i, k in enumerate(ChangeKind)}
+    return dict(sorted(kinds.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)))))
+
+
+def _change_row(c: Change) -> tuple[Any, ...]:
+    """The :data:`CHANGE_COLUMNS` of one changed line."""
+    o, n = c.old, c.new
+    return (
+        c.line,
+        c.query,
+        c.locale,
+        [k.value for k in c.kinds],
+        o.action.value,
+        o.category,
+        o.rule_id,
+        o.card,
+        n.action.value,
+        n.category,
+        n.rule_id,
+        n.card,
+    )
 
 
 def _change_record(c: Change) -> bytes:
@@ -381,8 +424,8 @@ def _live_ids(ruleset: RuleSet) -> set[str]:
 
 
 def diff_rules(
-    old: RuleSet,
-    new: RuleSet,
+    old: RuleSet | Engine,
+    new: RuleSet | Engine,
     source: str | Path | IO[bytes] | Iterable[bytes | str],
     *,
     out: IO[bytes] | None = None,
@@ -392,15 +435,24 @@ def diff_rules(
     fail_on: Collection[ChangeKind] = DEFAULT_FAIL_ON,
     on_error: Callable[[int, str], None] | None = None,
     at: dt.datetime | None = None,
+    columns: Columns | None = None,
+    out_format: OutputFormat = OutputFormat.JSONL,
 ) -> DiffReport:
     """Run both rule sets over the log ``source`` and report the queries whose decision changes.
 
-    ``out`` receives one JSON line per changed query (line, query, kinds, old, new). ``source``,
-    ``locale`` and ``at`` are as for :func:`run_batch`. The report's
-    :attr:`DiffReport.exit_code` is 1 when a change of a kind in ``fail_on`` occurred.
+    ``out`` receives one JSON line per changed query (line, query, kinds, old, new), or a CSV
+    or Parquet row (``out_format``). ``source``, ``locale``, ``at`` and ``columns`` are as for
+    :func:`run_batch`. The report's :attr:`DiffReport.exit_code` is 1 when a change of a kind
+    in ``fail_on`` occurred.
     """
     jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
-    log = open_log(source, fmt=fmt)
+    old_engine = old if isinstance(old, Engine) else Engine(old)
+    new_engine = new if isinstance(new, Engine) else Engine(new)
+    old, new = old_engine.ruleset, new_engine.ruleset
+    log = open_log(source, fmt=fmt, columns=columns)
+    sink = None
+    if out is not None and out_format is not OutputFormat.JSONL:
+        sink = TableSink(out, out_format, CHANGE_COLUMNS, ("kinds",))
     old_ids, new_ids = _live_ids(old), _live_ids(new)
     report = DiffReport(
         old.version,
@@ -420,7 +472,10 @@ def diff_rules(
     try:
         chunks = read_chunks(log.lines, first_line=log.first_line_number)
         results = map_chunks(
-            _DiffWorker, (old, new, log.spec, locale, at), _counted(chunks, report), jobs=jobs
+            _DiffWorker,
+            (old_engine, new_engine, log.spec, locale, at),
+            _counted(chunks, report),
+            jobs=jobs,
         )
         for queries, changes, old_actions, new_actions in results:
             report.queries += queries
@@ -438,8 +493,12 @@ def diff_rules(
                 if change.error is not None:
                     if on_error is not None:
                         on_error(change.line, change.error)
+                elif sink is not None:
+                    sink.write(_change_row(change))
                 elif out is not None:
                     out.write(_change_record(change))
+        if sink is not None:
+            sink.close()
     finally:
         log.close()
     report.elapsed = time.perf_counter() - started

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["render_batch_html", "render_diff_html", "write_html"]
+__all__ = ["render_batch_html", "render_diff_html", "render_diff_text", "write_html"]
 
 MAX_SHOWN_CHARS = 200
 
@@ -359,3 +359,59 @@ def render_diff_html(report: Mapping[str, Any]) -> str:
 def write_html(path: str | Path, document: str) -> None:
     """Write a report; unpaired surrogates cannot occur (they are shown as escapes)."""
     Path(path).write_text(document, encoding="utf-8")
+
+
+# -- the diff as text, for a terminal or a CI log ---------------------------------------------
+
+
+def _text_example(x: Mapping[str, Any]) -> str:
+    return f"{x['query']!r} x{x['count']:,}: {x['old']} -> {x['new']}"
+
+
+def render_diff_text(d: Mapping[str, Any], *, examples: int = 3) -> str:
+    """The diff report as plain text for a terminal or a CI log."""
+    total = d["queries"]
+    share = f" ({100 * d['changed'] / total:.1f}%)" if total else ""
+    lines = [
+        f"diff: {d['old']['source']} ({d['old']['ruleset_version']}) -> "
+        f"{d['new']['source']} ({d['new']['ruleset_version']})",
+        f"over {d['input']} ({d['format']}): {total:,} queries, {d['changed']:,} changed{share}, "
+        f"{d['errors']:,} unreadable lines",
+        "actions:  "
+        + "  ".join(
+            f"{a} {v['old']:,}->{v['new']:,}"
+            for a, v in d["actions"].items()
+            if v["old"] or v["new"]
+        ),
+    ]
+    if d.get("shadow"):
+        lines.append(
+            "shadow:   "
+            + "  ".join(f"{r} {v['old']:,}->{v['new']:,}" for r, v in d["shadow"].items())
+            + " (rules on trial: matched, never deciding)"
+        )
+    if d["rules_added"]:
+        lines.append(f"rules added:   {', '.join(d['rules_added'])}")
+    if d["rules_removed"]:
+        lines.append(f"rules removed: {', '.join(d['rules_removed'])}")
+    if d["kinds"]:
+        lines.append("by kind:")
+        width = max(len(k) for k in d["kinds"])
+        for kind, k in d["kinds"].items():
+            lines.append(f"  {kind:<{width}}  {k['count']:>6,}")
+            lines.extend(f"      {_text_example(x)}" for x in k["examples"][:examples])
+        lines.append("by rule:")
+        width = max(len(r) for r in d["rules"])
+        for rule_id, r in d["rules"].items():
+            kinds = ", ".join(f"{k} {c:,}" for k, c in r["kinds"].items())
+            lines.append(f"  {rule_id:<{width}}  {r['count']:>6,}  {kinds}")
+            lines.extend(f"      {_text_example(x)}" for x in r["examples"][:examples])
+    else:
+        lines.append("no query changes decision")
+    fail_on = ", ".join(d["fail_on"]) or "nothing"
+    if d["failing"]:
+        found = ", ".join(f"{k} {d['kinds'][k]['count']:,}" for k in d["failing"])
+        lines.append(f"gate: FAIL ({found}; failing on {fail_on}): exit 1")
+    else:
+        lines.append(f"gate: pass (failing on {fail_on})")
+    return "\n".join(lines)

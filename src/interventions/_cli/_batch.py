@@ -15,8 +15,16 @@ from interventions._cli._output import check_outputs, output_stream, write_text_
 from interventions._engine import Engine
 from interventions._model import RuleSet
 from interventions._report import render_batch_html
+from interventions._tables import Columns, OutputFormat, output_format
 
-__all__ = ["add_input_options", "register", "render_summary", "ruleset_from_args"]
+__all__ = [
+    "add_input_options",
+    "columns_from_args",
+    "engine_from_path",
+    "register",
+    "render_summary",
+    "ruleset_from_args",
+]
 
 
 def add_input_options(p: argparse.ArgumentParser) -> None:
@@ -24,7 +32,25 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         choices=[f.value for f in InputFormat],
-        help="input layout (default: from the file suffix, else from the first line)",
+        help="input layout (default: from the file suffix, else from the first line); "
+        "parquet needs the arrow extra",
+    )
+    p.add_argument(
+        "--query-column", metavar="NAME", help="CSV/Parquet: the query column (default: query)"
+    )
+    p.add_argument(
+        "--locale-column", metavar="NAME", help="CSV/Parquet: each row's locale (default: locale)"
+    )
+    p.add_argument(
+        "--time-column",
+        metavar="NAME",
+        help="CSV/Parquet: each row's moment, a timestamp, date or ISO string, decided as at "
+        "that moment (default: a column named timestamp, at, ts or time)",
+    )
+    p.add_argument(
+        "--output-format",
+        choices=[f.value for f in OutputFormat],
+        help="what -o writes (default: from its suffix, .parquet or .csv, else jsonl)",
     )
     p.add_argument(
         "--jobs",
@@ -34,6 +60,18 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker processes (default 1; 0 = one per CPU)",
     )
+
+
+def columns_from_args(args: argparse.Namespace) -> Columns:
+    return Columns(args.query_column, args.locale_column, args.time_column)
+
+
+def engine_from_path(path: str | None) -> Engine:
+    """The engine of a compiled rule set (read, not compiled), of a rules folder (compiled), or
+    of the shipped rules when ``path`` is None."""
+    if path and Path(path).is_file():
+        return Engine.load(path)
+    return Engine(ruleset_from_path(path)) if path else Engine.default()
 
 
 def ruleset_from_args(path: str | None) -> RuleSet:
@@ -75,8 +113,9 @@ def run(args: argparse.Namespace) -> int:
         [("-o", args.output), ("--summary", args.summary), ("--html", args.html)],
         [("QUERIES", args.queries), ("--rules", args.rules)],
     )
-    ruleset = ruleset_from_args(args.rules)
+    engine = engine_from_path(args.rules)
     fmt = InputFormat(args.format) if args.format else None
+    out_format = output_format(args.output, args.output_format)
     source = "-" if args.queries == "-" else Path(args.queries)
     progress = Progress()
     name = "<stdin>" if args.queries == "-" else args.queries
@@ -87,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     with output_stream(args.output) as out:
         summary = run_batch(
             source,
-            ruleset=ruleset,
+            ruleset=engine,
             out=out,
             locale=args.locale,
             jobs=args.jobs,
@@ -96,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
             on_error=on_error,
             progress=progress,
             at=args.at,
+            columns=columns_from_args(args),
+            out_format=out_format,
         )
     data = summary.to_dict()
     if args.summary:

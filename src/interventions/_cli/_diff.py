@@ -10,16 +10,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from interventions._artifact import ruleset_from_path
 from interventions._batch import InputFormat
-from interventions._cli._batch import add_input_options
+from interventions._cli._batch import add_input_options, columns_from_args, engine_from_path
 from interventions._cli._common import add_at_option
 from interventions._cli._output import check_outputs, output_stream, write_text_output
 from interventions._diff import DEFAULT_FAIL_ON, ChangeKind, diff_rules, parse_kinds
 from interventions._errors import InputError
 from interventions._report import render_diff_html
+from interventions._report import render_diff_text as render_report
+from interventions._tables import output_format
 
-__all__ = ["register"]
+__all__ = ["register", "render_report"]
 
 _DEFAULT = ",".join(k.value for k in ChangeKind if k in DEFAULT_FAIL_ON)
 
@@ -68,8 +69,8 @@ def run(args: argparse.Namespace) -> int:
         [("-o", args.output), ("--summary", args.summary), ("--html", args.html)],
         [("OLD", args.old), ("NEW", args.new), ("--queries", args.queries)],
     )
-    old = ruleset_from_path(args.old)
-    new = ruleset_from_path(args.new)
+    old = engine_from_path(args.old)
+    new = engine_from_path(args.new)
     fmt = InputFormat(args.format) if args.format else None
     source = "-" if args.queries == "-" else Path(args.queries)
     name = "<stdin>" if args.queries == "-" else args.queries
@@ -89,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
             fail_on=fail_on,
             on_error=on_error,
             at=args.at,
+            columns=columns_from_args(args),
+            out_format=output_format(args.output, args.output_format),
         )
     data = report.to_dict(args.examples)
     data["old"]["source"] = args.old
@@ -108,56 +111,3 @@ def _maybe_output(path: str | None) -> Iterator[IO[bytes] | None]:
         return
     with output_stream(path) as out:
         yield out
-
-
-def _example(x: dict[str, Any]) -> str:
-    return f"{x['query']!r} x{x['count']:,}: {x['old']} -> {x['new']}"
-
-
-def render_report(d: dict[str, Any], *, examples: int = 3) -> str:
-    """The diff report as plain text for a terminal or a CI log."""
-    total = d["queries"]
-    share = f" ({100 * d['changed'] / total:.1f}%)" if total else ""
-    lines = [
-        f"diff: {d['old']['source']} ({d['old']['ruleset_version']}) -> "
-        f"{d['new']['source']} ({d['new']['ruleset_version']})",
-        f"over {d['input']} ({d['format']}): {total:,} queries, {d['changed']:,} changed{share}, "
-        f"{d['errors']:,} unreadable lines",
-        "actions:  "
-        + "  ".join(
-            f"{a} {v['old']:,}->{v['new']:,}"
-            for a, v in d["actions"].items()
-            if v["old"] or v["new"]
-        ),
-    ]
-    if d.get("shadow"):
-        lines.append(
-            "shadow:   "
-            + "  ".join(f"{r} {v['old']:,}->{v['new']:,}" for r, v in d["shadow"].items())
-            + " (rules on trial: matched, never deciding)"
-        )
-    if d["rules_added"]:
-        lines.append(f"rules added:   {', '.join(d['rules_added'])}")
-    if d["rules_removed"]:
-        lines.append(f"rules removed: {', '.join(d['rules_removed'])}")
-    if d["kinds"]:
-        lines.append("by kind:")
-        width = max(len(k) for k in d["kinds"])
-        for kind, k in d["kinds"].items():
-            lines.append(f"  {kind:<{width}}  {k['count']:>6,}")
-            lines.extend(f"      {_example(x)}" for x in k["examples"][:examples])
-        lines.append("by rule:")
-        width = max(len(r) for r in d["rules"])
-        for rule_id, r in d["rules"].items():
-            kinds = ", ".join(f"{k} {c:,}" for k, c in r["kinds"].items())
-            lines.append(f"  {rule_id:<{width}}  {r['count']:>6,}  {kinds}")
-            lines.extend(f"      {_example(x)}" for x in r["examples"][:examples])
-    else:
-        lines.append("no query changes decision")
-    fail_on = ", ".join(d["fail_on"]) or "nothing"
-    if d["failing"]:
-        found = ", ".join(f"{k} {d['kinds'][k]['count']:,}" for k in d["failing"])
-        lines.append(f"gate: FAIL ({found}; failing on {fail_on}): exit 1")
-    else:
-        lines.append(f"gate: pass (failing on {fail_on})")
-    return "\n".join(lines)
