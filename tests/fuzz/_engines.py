@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from interventions import Decision, Engine
+from interventions import Decision, Engine, RuleSet, load_rules
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 if str(BENCHMARKS) not in sys.path:
@@ -39,8 +39,8 @@ class Ways:
         return by_memo
 
 
-def ways_of(engine: Engine) -> Ways:
-    return Ways(Engine(engine.ruleset), Engine(engine.ruleset, memo_size=0))
+def ways_of(ruleset: RuleSet) -> Ways:
+    return Ways(Engine(ruleset), Engine(ruleset, memo_size=0))
 
 
 def stress_ways(words: list[str], *, anchored: bool) -> Ways:
@@ -48,4 +48,4 @@ def stress_ways(words: list[str], *, anchored: bool) -> Ways:
     the full path disagree on those: tests/fuzz/regressions.txt)."""
     regexes = [p for p in _hostile.STRESS_REGEXES if anchored or p not in _hostile.ANCHORED]
     with _hostile.stress_rules(words, regexes) as root:
-        return ways_of(Engine.from_path(root))
+        return ways_of(load_rules(root))

@@ -14,7 +14,7 @@ def words(shipped: Engine) -> list[str]:
 
 @pytest.fixture(scope="session")
 def shipped_ways(shipped: Engine) -> Ways:
-    return ways_of(shipped)
+    return ways_of(shipped.ruleset)
 
 
 @pytest.fixture(scope="session")
