@@ -167,7 +167,11 @@ def find_hits(
 
 
 def find_hits_bounded(
-    index: Index, norm: Normalized, fuzzy_memo: Memo[str, tuple[int, ...]] | None = None
+    index: Index,
+    norm: Normalized,
+    fuzzy_memo: Memo[str, tuple[int, ...]] | None = None,
+    *,
+    regexes: bool = True,
 ) -> tuple[list[Hit], bool]:
     """:func:`find_hits`, and whether every reading was matched: in a whitespace-separated word
     longer than ``MAX_MEMO_WORD`` characters only the first ``MAX_LONG_WORD_FUZZY`` tokens get
@@ -218,7 +222,7 @@ def find_hits_bounded(
                 _substrings(index, tok, hits)
             if index.unspaced_lengths and not tok.text.isascii():
                 _unspaced(index, tok, hits)
-    if index.regexes:
+    if regexes and index.regexes:
         _regexes(index, norm, hits)
     return hits, complete
 
@@ -565,7 +569,10 @@ def word_profile(
                 for p, ids in index.member_prefixes.get(body[:PREFIX_BUCKET], ()):
                     if body.startswith(p):
                         _take(members, ids)
-    hits = find_hits(index, norm, fuzzy_memo)
+    # regex terms run on the whole query only (``regex_may_match`` on the memo path, then the
+    # full path): on one word they would see its edges as the query's (``a$``) and spend a time
+    # bound per word
+    hits, _ = find_hits_bounded(index, norm, fuzzy_memo, regexes=False)
     return hits, frozenset(anchors) or NOTHING, frozenset(members) or NOTHING
 
 

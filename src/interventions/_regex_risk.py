@@ -373,7 +373,8 @@ regex module expands them when compiling, so ``((a{1000}){1000}){1000}`` exhaust
 def regex_load_problem(pattern: str) -> str | None:
     """Why a regex term is refused at load, or None: the engine only runs patterns it can show
     do not backtrack catastrophically, on any query. Refused: patterns the static check cannot
-    model (conditionals, recursion), nested unbounded quantifiers (``(a+)+``),
+    model (conditionals, recursion), nested unbounded quantifiers anywhere under an unbounded
+    repeat (``(a+)+``, ``(?:x+x+)+``), overlapping alternatives under one (``(?:q|qq)+``),
     counted repeats that multiply past :data:`MAX_REPEAT_PRODUCT`, and patterns longer than
     :data:`MAX_PATTERN`. Patterns that can backtrack polynomially (``\\w+\\w+``) load, with a
     lint warning, and run under the per-query time bound.
@@ -401,6 +402,30 @@ def regex_load_problem(pattern: str) -> str | None:
     for risk in regex_risks(pattern):
         if risk.code == "REDOS" and risk.severity == "error":
             return risk.message
+    flags = _FLAGS_RE.match(pattern)
+    sets = _Sets(ignore_case=bool(flags and "i" in flags.group(1)))
+    for node, atomic in _walk(tree):
+        if atomic or not _unbounded(node):
+            continue
+        body = node.items[0]
+        inner = next((x for x, _ in _walk(body) if x is not body and _unbounded(x)), None)
+        if inner is None and _unbounded(body):
+            inner = body
+        if inner is not None:
+            # (?:x+x+)+ is not a star of a star, and backtracks exponentially all the same
+            return (
+                f"nested quantifier: '{_render(inner)}' repeats inside '{_render(node)}'; use "
+                "one quantifier, or an atomic group / possessive quantifier"
+            )
+        options = _alternatives(body)
+        pair = _overlapping(options, sets) if options else None
+        if pair is not None:
+            x, y = pair
+            return (
+                f"alternatives '{_render(x)}' and '{_render(y)}' of '{_render(node)}' can start "
+                "with the same character, so the repeat backtracks through every way of "
+                "splitting the text (exponentially); make them disjoint"
+            )
     return None
 
 
