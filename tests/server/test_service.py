@@ -183,3 +183,18 @@ def test_access_log_is_json_and_has_no_query(rules: Path, caplog: pytest.LogCapt
     with caplog.at_level(logging.INFO, logger="interventions"), TestClient(app) as c:
         c.post("/v1/check", json={"query": secret})
     assert any("my-secret-name" in JsonFormatter().format(r) for r in caplog.records)
+
+
+def test_watch_reloads_when_the_files_change(rules: Path) -> None:
+    import time
+
+    with TestClient(create_app(rules, watch=0.05)) as c:
+        before = c.get("/readyz").json()["ruleset_version"]
+        change_rules(rules)
+        deadline = time.monotonic() + 60  # a bound against hanging, not a speed claim
+        while c.get("/readyz").json()["last_reload"]["trigger"] != "watch":
+            assert time.monotonic() < deadline, "the change was never seen"
+            time.sleep(0.05)
+        ready = c.get("/readyz").json()
+        assert ready["ruleset_version"] != before
+        assert c.post("/v1/check", json={"query": "proana"}).json()["action"] == "redirect"
