@@ -444,11 +444,13 @@ def fuzzy_cache_prototype(ix: Index, norms: Sequence[Any]) -> float | None:
         return None
     cache: dict[tuple[str, ...], list[int]] = {}
 
-    def cached(index: Index, tok: Token, hits: list[Hit], memo: Any = None) -> None:
+    def cached(
+        index: Index, tok: Token, hits: list[Hit], memo: Any = None, local: Any = None
+    ) -> None:
         tids = cache.get(tok.keys)
         if tids is None:
             found: list[Hit] = []
-            original(index, tok, found, None)
+            original(index, tok, found, None, None)
             tids = [t for t, _, _ in found]
             cache[tok.keys] = tids
         for t in tids:

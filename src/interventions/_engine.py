@@ -213,9 +213,7 @@ class Engine:
         self._cards: dict[tuple[str, str, str, str], Card] = {}
         self._card_of: dict[tuple[str, str | None], Card] = {}
         self._langs: dict[str | None, str | None] = {}
-        self._words: Memo[str, _Chunk] = Memo(
-            memo_size, memo_bytes, _chunk_bytes, flag=_is_quiet
-        )
+        self._words: Memo[str, _Chunk] = Memo(memo_size, memo_bytes, _chunk_bytes, flag=_is_quiet)
         self._unless: Memo[str, _Unless] = Memo(memo_size, memo_bytes, _unless_bytes)
         self._readings: Memo[str, tuple[tuple[Token, ...], ...]] = Memo(
             memo_size, memo_bytes, _reading_bytes
@@ -944,7 +942,6 @@ class _Laid(NamedTuple):
     """A query's token sequence laid out from its words' readings (what near terms read)."""
 
     sequences: tuple[tuple[_Place, ...], ...]
-
 
 
 @dataclass(frozen=True, slots=True)

@@ -225,9 +225,7 @@ def reference_hits(ruleset: RuleSet, norm: Normalized) -> list[Hit]:
         if row.part_of >= 0:
             continue  # a near term's anchor alternative: the near term itself is checked below
         if term.kind is TermKind.NEAR:
-            hits.extend(
-                _near_hits(tid, term, norm, functools.partial(term_hits, rule=row.rule))
-            )
+            hits.extend(_near_hits(tid, term, norm, functools.partial(term_hits, rule=row.rule)))
             continue
         hits.extend(term_hits(tid, term, row.rule))
     return hits

@@ -120,11 +120,7 @@ def render(query: str, d: Decision) -> str:
         lines.append(f"    {c.title}")
         lines.append(f"    {c.body}")
         for r in c.resources:
-            contact = ", ".join(
-                f"{k} {getattr(r, k)}"
-                for k in CONTACT_KEYS
-                if getattr(r, k)
-            )
+            contact = ", ".join(f"{k} {getattr(r, k)}" for k in CONTACT_KEYS if getattr(r, k))
             hours = f" ({r.hours})" if r.hours else ""
             lines.append(f"    - {r.name}: {contact}{hours}")
     return "\n".join(lines)
