@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -54,6 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
     loaded: dict[tuple[Any, ...], Any] = {}
     compiled: dict[int, tuple[Any, Any]] = {}
 
+    @functools.wraps(real_load)  # the public name keeps its module (tests/test_public_api.py)
     def load_rules(path: str | Path, **kwargs: Any) -> Any:
         if Path(path).resolve() != shipped:
             return real_load(path, **kwargs)
@@ -64,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
             loaded[key] = real_load(path, **kwargs)
         return loaded[key]
 
+    @functools.wraps(real_compile)
     def compile_rules(ruleset: Any) -> Any:
         if not any(ruleset is r for r in loaded.values()):
             return real_compile(ruleset)

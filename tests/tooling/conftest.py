@@ -17,9 +17,14 @@ KEPT_FOLDERS = {"cards", "quality", "vocabulary", "lint"}
 
 
 def _packs(folder: str, names: list[str]) -> list[str]:
-    if Path(folder) != SHIPPED:
-        return [n for n in names if n.startswith("known_false_positives_")]
-    return [n for n in names if (SHIPPED / n).is_dir() and n not in KEPT_FOLDERS]
+    here = Path(folder)
+    if here == SHIPPED:
+        return []
+    if here.parent == SHIPPED and here.name not in KEPT_FOLDERS:
+        # a language pack: only its lexicons, which the shared rules' help-seeking cues and
+        # topic words are made of (the pack's own rules stay out)
+        return [n for n in names if n != "lexicons.yaml"]
+    return [n for n in names if n.startswith("known_false_positives_")]
 
 
 def copy_rules(

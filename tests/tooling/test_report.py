@@ -93,6 +93,7 @@ def test_diff_report_escapes_hostile_queries(tmp_path: Path) -> None:
         # every action becomes block, so that each hostile query that intervenes changes
         text = path.read_text(encoding="utf-8")
         text = re.sub(r"action: (redirect|interstitial|banner)", "action: block", text)
+        text = text.replace("intent: support", "intent: harm")  # a support rule only banners
         path.write_text(text, encoding="utf-8")
     report = diff_rules(load_rules(SHIPPED), load_rules(new_rules), _hostile_log())
     data = report.to_dict()
