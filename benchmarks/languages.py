@@ -1,7 +1,7 @@
 """Per-language quality: each language measured apart, one table row per language.
 
     python benchmarks/languages.py            # every language with rules/<lang>/eval.tsv
-    python benchmarks/languages.py --fast     # the sample `make test` asserts
+    python benchmarks/languages.py --fast     # the sample `make test-slow` asserts
     python benchmarks/languages.py es ko      # some languages
 
 For every language that has an evaluation set (``rules/<lang>/eval.tsv``: queries people type,
@@ -266,7 +266,7 @@ def run(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Per-language quality, with targets.")
     parser.add_argument("languages", nargs="*", help="languages (default: every eval set)")
-    parser.add_argument("--fast", action="store_true", help="the sample `make test` asserts")
+    parser.add_argument("--fast", action="store_true", help="the sample `make test-slow` asserts")
     parser.add_argument("--rules", type=Path, help="rules folder (default: shipped rules)")
     parser.add_argument("--examples", type=int, default=8, help="misses shown per language")
     args = parser.parse_args(argv)

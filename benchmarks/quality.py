@@ -1,7 +1,7 @@
 """The quality harness: evasion recall, benign false positives and support queries, with targets.
 
     python benchmarks/quality.py              # the full report
-    python benchmarks/quality.py --fast       # the sample that `make test` asserts
+    python benchmarks/quality.py --fast       # the sample that `make test-slow` asserts
     python benchmarks/quality.py --json r.json
 
 Everything is seeded, so a run is reproducible from a clean clone. ``docs/quality.md`` explains
@@ -1193,7 +1193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Evasion recall, benign false positives and support queries, with targets."
     )
-    parser.add_argument("--fast", action="store_true", help="the sample `make test` asserts")
+    parser.add_argument("--fast", action="store_true", help="the sample `make test-slow` asserts")
     parser.add_argument("--seed", type=int, help=f"random seed (default {FULL.seed})")
     parser.add_argument("--rules", metavar="DIR", help="rules folder (default: shipped rules)")
     parser.add_argument(
