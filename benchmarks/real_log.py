@@ -117,6 +117,30 @@ def distinct_words(path: Path) -> tuple[int, int]:
     return len(words), total
 
 
+def memo_misses(path: Path, max_items: int | None) -> int:
+    """Words the word memo would compute over the log's stream (a miss computes a word's
+    profile, about a millisecond for a new word on the shipped rules): the engine's memo policy
+    replayed alone, with the default bounds (entries, and bytes with a plain word's estimate)
+    or unbounded (None). Misses beyond the distinct words are words evicted and computed
+    again: the thrashing."""
+    import pyarrow.parquet as pq
+
+    from interventions._engine import MEMO_BYTES, MEMO_SIZE
+    from interventions._memo import Memo, entry_bytes
+
+    items = MEMO_SIZE if max_items is None else max_items
+    max_bytes = MEMO_BYTES if max_items is None else 1 << 40
+    memo: Memo[str, bool] = Memo(items, max_bytes, lambda k, v: entry_bytes(k))
+    misses = 0
+    for batch in pq.ParquetFile(path).iter_batches(columns=["query"]):
+        for q in batch.column(0).to_pylist():
+            for w in q.split():
+                if memo.get(w) is None:
+                    misses += 1
+                    memo.put(w, True)
+    return misses
+
+
 def one_machine(path: Path, rows: int, jobs: int, memo_size: int | None = None) -> float:
     from interventions import Engine
     from interventions._batch import run_batch
@@ -166,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--log", type=Path, help="where the generated log is kept")
     parser.add_argument("--no-spark", action="store_true")
-    parser.add_argument("--only", help="comma-separated: 1, memo, jobs2, spark (default: all)")
+    parser.add_argument(
+        "--only", help="comma-separated: memo-sim, 1, memo, jobs2, spark (default: all)"
+    )
     args = parser.parse_args(argv)
     path = args.log or Path(f"/tmp/interventions-real-log-{args.rows}.parquet")
     if not path.exists():
@@ -180,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         f"log: {args.rows:,} rows, {words:,} words, {distinct:,} distinct words, "
         f"{path.stat().st_size / 1e6:.1f} MB"
     )
-    chosen = set(args.only.split(",")) if args.only else {"1", "memo", "jobs2", "spark"}
+    chosen = set(args.only.split(",")) if args.only else {"memo-sim", "1", "memo", "jobs2", "spark"}
     if args.no_spark:
         chosen.discard("spark")
     runs: list[tuple[str, str, Callable[[], float]]] = [
@@ -193,6 +219,14 @@ def main(argv: list[str] | None = None) -> int:
         ("jobs2", "--jobs 2", lambda: one_machine(path, args.rows, 2)),
         ("spark", "Spark local[2]", lambda: spark_rows_per_second(path, args.rows)),
     ]
+    if "memo-sim" in chosen:
+        bounded = memo_misses(path, None)
+        unbounded = memo_misses(path, 1 << 30)
+        print(
+            f"word memo misses: {bounded:,} with the default bounds, {unbounded:,} unbounded "
+            f"({distinct:,} distinct words): {bounded / unbounded:.3f}x",
+            flush=True,
+        )
     results: dict[str, float] = {}
     for key, label, run in runs:
         if key in chosen:
