@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).parents[2]
-MARKER = re.compile(r"<!--\s*docs-test:\s*(skip|setup)\b\s*(.*?)\s*-->", re.S)
+MARKER = re.compile(r"<!--\s*docs-test:\s*(skip|setup|slow)\b\s*(.*?)\s*-->", re.S)
 ELLIPSIS_LINE = re.compile(r"^\.\.\.(\s{2,}.*)?$")
 
 
@@ -56,6 +56,8 @@ class Example:
     commands: list[Command]
     skip: str | None = None
     setup: list[str] = field(default_factory=list)
+    slow: str | None = None
+    """Why the example runs in ``make test-slow`` only (``<!-- docs-test: slow REASON -->``)."""
 
     @property
     def where(self) -> str:
@@ -72,8 +74,8 @@ def console_examples(path: Path) -> list[Example]:
         if lines[i].strip() != "```console":
             i += 1
             continue
-        skip, setup = _markers(lines, i)
-        example = Example(path, i + 1, [], skip, setup)
+        skip, setup, slow = _markers(lines, i)
+        example = Example(path, i + 1, [], skip, setup, slow)
         i += 1
         while i < len(lines) and lines[i].strip() != "```":
             line = lines[i]
@@ -91,20 +93,23 @@ def console_examples(path: Path) -> list[Example]:
     return out
 
 
-def _markers(lines: list[str], fence: int) -> tuple[str | None, list[str]]:
+def _markers(lines: list[str], fence: int) -> tuple[str | None, list[str], str | None]:
     """The docs-test comments in the paragraph right above line ``fence``."""
     start = fence
     while start > 0 and lines[start - 1].strip():
         start -= 1
     skip: str | None = None
+    slow: str | None = None
     setup: list[str] = []
     for kind, body in MARKER.findall("\n".join(lines[start:fence])):
         if kind == "skip":
             skip = body or "no reason given"
+        elif kind == "slow":
+            slow = body or "no reason given"
         else:
             # a comment may wrap: its lines are joined, spaces inside a line kept (YAML indents)
             setup.append(" ".join(line.strip() for line in body.splitlines() if line.strip()))
-    return skip, setup
+    return skip, setup, slow
 
 
 def matches(expected: list[str], actual: list[str]) -> bool:

@@ -38,8 +38,7 @@ def _report(example: Example, command: str, expected: list[str], actual: list[st
     return f"{example.where}: $ {command}\n  the page shows:\n{shown}\n  it prints:\n{got}"
 
 
-@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_console_examples(doc: Path, tmp_path: Path) -> None:
+def _run_examples(doc: Path, tmp_path: Path, *, slow: bool) -> None:
     examples = console_examples(doc)
     shell = Shell(_scratch(tmp_path), main)
     failures: list[str] = []
@@ -48,6 +47,8 @@ def test_console_examples(doc: Path, tmp_path: Path) -> None:
             if example.skip is not None:
                 RAN["skipped"] += len(example.commands)
                 SKIPPED.append(f"{example.where} ({len(example.commands)}): {example.skip}")
+                continue
+            if (example.slow is not None) != slow:
                 continue
             for setup in example.setup:
                 shell.run(setup)
@@ -58,6 +59,22 @@ def test_console_examples(doc: Path, tmp_path: Path) -> None:
                 if not matches(command.expected, actual):
                     failures.append(_report(example, command.text, command.expected, actual))
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_console_examples(doc: Path, tmp_path: Path) -> None:
+    _run_examples(doc, tmp_path, slow=False)
+
+
+SLOW_DOCS = [doc for doc in DOCS if any(e.slow for e in console_examples(doc))]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("doc", SLOW_DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_slow_console_examples(doc: Path, tmp_path: Path) -> None:
+    """The examples marked ``docs-test: slow`` (a lint of the 18-language rules is about 25 s
+    each): they run in ``make test-slow``, which CI runs too."""
+    _run_examples(doc, tmp_path, slow=True)
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
