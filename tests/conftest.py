@@ -13,6 +13,18 @@ from interventions import Engine
 DATA = Path(__file__).parent / "data"
 MINI_RULES = DATA / "mini_rules"
 SHIPPED_RULES = Path(__file__).parents[1] / "rules"
+SUPPORT_CARD = """\
+id: support
+text:
+  default: {title: Support, body: You are not alone.}
+resources:
+  default:
+    - name: Find A Helpline
+      url: "https://findahelpline.com"
+      source: test fixture
+      verified: 2024-04-01
+"""
+"""A card file ``cards/support.yaml`` for the small rule sets tests write."""
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,7 @@ from interventions._flat import (
     index_to_data,
     refuse_float,
     window_data,
+    window_from_data,
 )
 from interventions._model import (
     CONTACT_KEYS,
@@ -240,20 +241,10 @@ def _rule_data(r: Rule, table: _TermTable) -> dict[str, Any]:
 
 def decode_window(obj: Any, where: str) -> Window | None:
     """A window written by :func:`window_data` (``[from, until, yearly]`` or null)."""
-    if obj is None:
-        return None
-    if (
-        not isinstance(obj, list)
-        or len(obj) != 3
-        or not all(isinstance(d, str) for d in obj[:2])
-        or not isinstance(obj[2], bool)
-    ):
-        raise _MalformedError(f"{where}: expected [from, until, yearly] or null")
     try:
-        start, until = (dt.date.fromisoformat(d) for d in obj[:2])
+        return window_from_data(obj)
     except ValueError as exc:
         raise _MalformedError(f"{where}: {exc}") from exc
-    return Window(start, until, obj[2])
 
 
 _RESOURCE_OPTIONAL = (*CONTACT_KEYS, "hours", "note", "remarks")

@@ -42,7 +42,14 @@ from interventions._normalize import COLLAPSED
 from interventions._regex_risk import regex_load_problem
 from interventions._segment import Segmenter
 
-__all__ = ["FlatIndexError", "index_from_data", "index_to_data", "refuse_float", "window_data"]
+__all__ = [
+    "FlatIndexError",
+    "index_from_data",
+    "index_to_data",
+    "refuse_float",
+    "window_data",
+    "window_from_data",
+]
 
 _KIND_CODE = {kind: str(i) for i, kind in enumerate(TermKind)}  # one digit per term
 _KIND_OF = {code: kind for kind, code in _KIND_CODE.items()}
@@ -316,7 +323,8 @@ def _bool(value: Any, where: str) -> bool:
     return value
 
 
-def _window(value: Any, where: str) -> Window | None:
+def window_from_data(value: Any) -> Window | None:
+    """A window written by :func:`window_data`; ValueError names what is wrong."""
     if value is None:
         return None
     if (
@@ -325,12 +333,16 @@ def _window(value: Any, where: str) -> Window | None:
         or not all(isinstance(d, str) for d in value[:2])
         or not isinstance(value[2], bool)
     ):
-        raise FlatIndexError(f"{where}: a window is [from, until, yearly] or null")
+        raise ValueError("a window is [from, until, yearly] or null")
+    start, until = (dt.date.fromisoformat(d) for d in value[:2])
+    return Window(start, until, value[2])
+
+
+def _window(value: Any, where: str) -> Window | None:
     try:
-        start, until = (dt.date.fromisoformat(d) for d in value[:2])
+        return window_from_data(value)
     except ValueError as exc:
         raise FlatIndexError(f"{where}: {exc}") from exc
-    return Window(start, until, value[2])
 
 
 def _check_ids(ids: Iterable[int], limit: int, where: str, low: int = 0) -> None:

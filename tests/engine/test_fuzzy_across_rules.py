@@ -10,6 +10,8 @@ from interventions._match import find_hits
 from interventions._normalize import normalize
 from interventions._reference import reference_hits
 
+from ..conftest import SUPPORT_CARD
+
 RULES = """\
 category: eating_disorder
 card: support
@@ -37,22 +39,11 @@ rules:
       match: [bulimiax]
       no_match: [banana]
 """
-CARD = """\
-id: support
-text:
-  default: {title: Support, body: You are not alone.}
-resources:
-  default:
-    - name: Find A Helpline
-      url: "https://findahelpline.com"
-      source: test fixture
-      verified: 2024-04-01
-"""
 
 
 def _engine(tmp_path: Path) -> Engine:
     (tmp_path / "cards").mkdir()
-    (tmp_path / "cards" / "support.yaml").write_text(CARD)
+    (tmp_path / "cards" / "support.yaml").write_text(SUPPORT_CARD)
     (tmp_path / "eating.yaml").write_text(RULES)
     return Engine.from_path(tmp_path)
 

@@ -11,6 +11,8 @@ from interventions import Engine
 from interventions._match import REGEX_TIMEOUT, find_hits, regex_may_match
 from interventions._normalize import normalize
 
+from ..conftest import SUPPORT_CARD
+
 RULES = """\
 category: self_harm
 card: support
@@ -27,17 +29,6 @@ rules:
     action: banner
     terms: [{regex: "gamma"}]
     examples: {match: [gamma], no_match: [alpha]}
-"""
-CARD = """\
-id: support
-text:
-  default: {title: Support, body: You are not alone.}
-resources:
-  default:
-    - name: Find A Helpline
-      url: "https://findahelpline.com"
-      source: test fixture
-      verified: 2024-04-01
 """
 
 
@@ -56,7 +47,7 @@ class FakeClock:
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
     (tmp_path / "cards").mkdir()
-    (tmp_path / "cards" / "support.yaml").write_text(CARD)
+    (tmp_path / "cards" / "support.yaml").write_text(SUPPORT_CARD)
     (tmp_path / "rules.yaml").write_text(RULES)
     return Engine.from_path(tmp_path)
 
