@@ -43,9 +43,7 @@ def ways_of(ruleset: RuleSet) -> Ways:
     return Ways(Engine(ruleset), Engine(ruleset, memo_size=0))
 
 
-def stress_ways(words: list[str], *, anchored: bool) -> Ways:
-    """The stress set; without its anchored regex terms unless ``anchored`` (the memo path and
-    the full path disagree on those: tests/fuzz/regressions.txt)."""
-    regexes = [p for p in _hostile.STRESS_REGEXES if anchored or p not in _hostile.ANCHORED]
-    with _hostile.stress_rules(words, regexes) as root:
+def stress_ways(words: list[str]) -> Ways:
+    """The stress set, every regex term included."""
+    with _hostile.stress_rules(words) as root:
         return ways_of(load_rules(root))

@@ -19,4 +19,4 @@ def shipped_ways(shipped: Engine) -> Ways:
 
 @pytest.fixture(scope="session")
 def stress(words: list[str]) -> Ways:
-    return stress_ways(words, anchored=False)
+    return stress_ways(words)

@@ -15,7 +15,7 @@ import pytest
 
 from interventions import Engine, RuleFileError, _match
 
-from ._engines import Ways, _hostile, stress_ways
+from ._engines import Ways, _hostile
 
 REGRESSIONS = Path(__file__).with_name("regressions.txt")
 
@@ -31,17 +31,11 @@ def _cases() -> list[Any]:
     return cases
 
 
-@pytest.fixture(scope="module")
-def full_stress(words: list[str]) -> Ways:
-    """The stress set with every regex term, anchored ones included."""
-    return stress_ways(words, anchored=True)
-
-
 @pytest.mark.parametrize(("ruleset", "query", "locale"), _cases())
 def test_a_found_input_is_decided_the_same_three_ways(
-    shipped_ways: Ways, full_stress: Ways, ruleset: str, query: str, locale: str | None
+    shipped_ways: Ways, stress: Ways, ruleset: str, query: str, locale: str | None
 ) -> None:
-    ways = {"shipped": shipped_ways, "stress": full_stress}[ruleset]
+    ways = {"shipped": shipped_ways, "stress": stress}[ruleset]
     ways.decide(query, locale)
 
 
@@ -88,3 +82,31 @@ def test_the_regex_bound_is_spent_once_per_path(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(_match, "_regex_spans", spans)
     engine.check(" ".join(f"qq{c}" for c in "abcdefghij"))
     assert len(deadlines) <= 2
+
+
+class _Clock:
+    """Each reading moves time on by ``step`` seconds."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a regex term left unrun because the query's regex time ran out counts as not "
+    "matching, and the decision still says complete: under load the fuzz run saw an engine "
+    "with memo_size=0 miss a stress-set regex the other paths found (#15 items 1 and 2)",
+)
+def test_a_regex_left_unrun_makes_the_decision_incomplete(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slow machine, simulated: every clock reading is two regex budgets later, so the
+    pattern never gets to run."""
+    rules = Q_RULES.replace("(?:q|qq)+z", "alpha").replace("[qz]", "[alpha]")
+    engine = Engine.from_texts({"r.yaml": rules, "cards/support.yaml": CARD}, memo_size=0)
+    monkeypatch.setattr("interventions._match.time.perf_counter", _Clock(2 * _match.REGEX_TIMEOUT))
+    decision = engine.check("alpha")
+    assert decision.intervenes or not decision.complete
