@@ -10,7 +10,9 @@ and the stress set of ``_hostile.py``: every kind of term at volume, regex terms
 2. hill climbing: the slowest inputs so far are mutated (a rule word inserted, leet, a slice
    repeated, separators, two inputs spliced, invisible characters...) and a mutant that is
    slower than the slowest kept replaces the fastest of them, until the time is up;
-3. the slowest inputs found are measured again (median of 5) and reported;
+3. the slowest inputs found are measured again (median of 5) and reported, beside their time
+   with the library's caches warm (what clearing them costs), and written to a file in the
+   format of ``tests/fuzz/regressions.txt``;
 4. a cold stream: queries of words never seen before, through an engine as a service runs it
    (memos on, but every word is new), with p50, p99, p99.9 and the maximum.
 
@@ -35,6 +37,7 @@ import random
 import statistics
 import string
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -50,6 +53,7 @@ from _hostile import (
     CLASSES,
     Input,
     clear_process_caches,
+    encode_line,
     leet,
     rule_words,
     stress_rules,
@@ -61,6 +65,7 @@ WORST_TARGET = 0.005
 P999_TARGET = 200e-6
 """A cold stream of novel words: p99.9 at most 200 µs."""
 MAX_LEN = 1024
+SLOWEST = Path(tempfile.gettempdir()) / "interventions-worst-case.txt"
 
 
 def load() -> str:
@@ -83,8 +88,9 @@ class Measurer:
     measured: int = 0
     incomplete: int = 0
 
-    def __call__(self, query: str, locale: str | None) -> float:
-        clear_process_caches()
+    def __call__(self, query: str, locale: str | None, *, clear: bool = True) -> float:
+        if clear:
+            clear_process_caches()
         start = time.perf_counter()
         d = self.engine.check(query, locale=locale)
         took = time.perf_counter() - start
@@ -314,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         f"worst case of Engine.check; load average {load()} (1/5/15 min) on {os.cpu_count()} cores"
     )
     rows: list[tuple[str, str, str, str, str]] = []
+    saved: list[str] = []
     failed = False
     with ExitStack() as stack:
         shipped = Engine.default().ruleset
@@ -329,12 +336,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"search: {measure.measured:,} measurements ({tried:,} mutants), empty caches; "
                 f"load {load()}"
             )
-            print("slowest inputs (median of 5):")
+            print("slowest inputs (median of 5; then with the library's caches warm):")
             for f in found[:5]:
+                warm = statistics.median(measure(f.query, f.locale, clear=False) for _ in range(5))
                 print(
-                    f"  {_t(f.seconds):>9}  {f.origin:<22} len {len(f.query):<5} "
-                    f"locale {f.locale!r:.20}  {f.query[:70]!r}"
+                    f"  {_t(f.seconds):>9} {_t(warm):>9}  {f.origin:<16} len {len(f.query):<5} "
+                    f"locale {f.locale!r:.12}  {f.query[:60]!r}"
                 )
+            saved.extend(encode_line(name, f.query, f.locale) for f in found[:5])
             print(
                 f"incomplete decisions (a work bound reached): {measure.incomplete:,} of "
                 f"{measure.measured:,}"
@@ -360,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
                     _verdict(p999, P999_TARGET),
                 )
             )
+    SLOWEST.write_text("".join(line + "\n" for line in saved), encoding="utf-8")
+    print(f"\nthe slowest inputs, in the format of tests/fuzz/regressions.txt: {SLOWEST}")
     print(
         f"\n== against issue #15's targets (load {load()}, {time.monotonic() - started:.0f} s) =="
     )
