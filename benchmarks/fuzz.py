@@ -89,6 +89,7 @@ class Report:
     classes: dict[str, ClassStats] = field(default_factory=dict)
     failed: int = 0
     stopped: bool = False
+    per_ruleset: dict[str, int] = field(default_factory=dict)
     """The time limit (``--minutes``) ended the run before its ``n`` inputs."""
     """Every failure counted; ``failures`` keeps the first MAX_KEPT."""
 
@@ -107,6 +108,8 @@ class Report:
             mine.max_cold = max(mine.max_cold, s.max_cold)
             mine.total_cold += s.total_cold
         self.stopped = self.stopped or other.stopped
+        for name, count in other.per_ruleset.items():
+            self.per_ruleset[name] = self.per_ruleset.get(name, 0) + count
 
 
 def _keep(heap: list[Any], item: Any) -> None:
@@ -273,7 +276,11 @@ def run_slice(
             report.stopped = True
             break
         cls, (query, locale) = make_input(seed, i, words)
-        check_one(engines[i % len(engines)], report, cls=cls, index=i, query=query, locale=locale)
+        # alternate rule sets along each worker's own inputs (i % 2 would give each of two
+        # workers one rule set)
+        ways = engines[(i // jobs) % len(engines)]
+        report.per_ruleset[ways.name] = report.per_ruleset.get(ways.name, 0) + 1
+        check_one(ways, report, cls=cls, index=i, query=query, locale=locale)
         report.inputs += 1
         if done % step == 0:
             rate = done / (time.monotonic() - started)
@@ -328,10 +335,10 @@ def print_report(
     report: Report, seconds: float, fail_over: float, load: tuple[str, str], wanted: int
 ) -> int:
     print(
-        f"fuzz: {report.inputs:,} inputs (even ones on the shipped rules, odd ones on the stress "
-        f"set), each decided 3 ways (check, full path, memo_size=0): {report.checks * 3:,} "
-        f"checks in {seconds:,.0f} s"
+        f"fuzz: {report.inputs:,} inputs, each decided 3 ways (check, full path, memo_size=0): "
+        f"{report.checks * 3:,} checks in {seconds:,.0f} s"
     )
+    print("inputs per rule set: " + ", ".join(f"{k} {v:,}" for k, v in report.per_ruleset.items()))
     print(f"load average: {load[0]} at the start, {load[1]} at the end (2 cores)")
     print()
     complete = "incomplete"
