@@ -198,7 +198,11 @@ def build_items(
     terms = [
         (rule, term)
         for rule in ruleset.rules
-        if rule.status.value != "deprecated" and not is_pack_rule(rule.path, ruleset.source)
+        # a cue (intent: cue) is never a match on its own, and a rule on trial never decides:
+        # neither has a recall of its own to measure
+        if rule.status.value not in ("deprecated", "experimental")
+        and rule.intent.value != "cue"
+        and not is_pack_rule(rule.path, ruleset.source)
         for term in rule.terms
         if term.kind not in (TermKind.REGEX, TermKind.NEAR)
     ]
