@@ -899,6 +899,11 @@ def _match_order(m: Match) -> tuple[int, int, str, int, int, int, str]:
 _NO_HITS: list[Hit] = []  # never mutated: returned for "no hits" by the word memo
 
 
+_COLLECT_FROM = 5_000
+"""Term rows from which building an engine runs the collection (a small index makes no pause
+worth moving, and tests build hundreds of small engines)."""
+
+
 def _prepare(index: Index) -> None:
     """Build now what the first queries would otherwise build (the near groups' tables, the
     Arabizi table), then age the new objects with one collection: the compiled index is hundreds
@@ -910,7 +915,7 @@ def _prepare(index: Index) -> None:
                 group_table(alternatives)
     if index.segmenter.terms:
         arabizi_table(index.segmenter.terms)
-    if gc.isenabled():
+    if gc.isenabled() and len(index.term_rule) >= _COLLECT_FROM:
         gc.collect()
 
 
