@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CHANGE_COLUMNS",
     "DECISION_COLUMNS",
+    "DECISION_FIELDS",
     "TIME_COLUMNS",
     "Columns",
     "OutputFormat",
@@ -42,10 +43,7 @@ __all__ = [
 TIME_COLUMNS = ("timestamp", "at", "ts", "time")
 """Column names taken as each row's moment (``at=``) when no ``time`` column is named."""
 
-DECISION_COLUMNS = (
-    "line",
-    "query",
-    "locale",
+DECISION_FIELDS = (
     "action",
     "category",
     "rule_id",
@@ -55,6 +53,9 @@ DECISION_COLUMNS = (
     "shadow",
     "truncated",
 )
+"""A decision as columns (``interventions.arrow.decide`` returns these, in order)."""
+
+DECISION_COLUMNS = ("line", "query", "locale", *DECISION_FIELDS)
 """The columns ``batch`` writes to a Parquet or CSV file, one row per query."""
 
 CHANGE_COLUMNS = (

@@ -21,24 +21,14 @@ from typing import Any
 from interventions._decision import Decision
 from interventions._engine import Engine
 from interventions._model import Action
-from interventions._tables import require_pyarrow
+from interventions._tables import DECISION_FIELDS, require_pyarrow
 
 __all__ = ["DECISION_FIELDS", "decide"]
 
-DECISION_FIELDS = (
-    "action",
-    "category",
-    "rule_id",
-    "card",
-    "intent",
-    "matched",
-    "shadow",
-    "truncated",
-)
-"""The columns :func:`decide` returns, in order: the action (``block`` ... ``none``), the
-winning rule's category and id, the card's id, ``support`` for help-seeking queries, the ids
-of every rule that matched and of the rules on trial that matched, and whether the query was
-cut at the length cap."""
+# DECISION_FIELDS: the columns decide() returns, in order: the action (block ... none), the
+# winning rule's category and id, the card's id, "support" for help-seeking queries, the ids of
+# every rule that matched and of the rules on trial that matched, and whether the query was cut
+# at the length cap.
 
 
 def decide(
