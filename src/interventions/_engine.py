@@ -213,7 +213,13 @@ class Engine:
         self._cards: dict[tuple[str, str, str, str], Card] = {}
         self._card_of: dict[tuple[str, str | None], Card] = {}
         self._langs: dict[str | None, str | None] = {}
-        self._words: Memo[str, _Chunk] = Memo(memo_size, memo_bytes, _chunk_bytes, flag=_is_quiet)
+        self._words: Memo[str, _Chunk] = Memo(
+            memo_size,
+            memo_bytes,
+            _chunk_bytes,
+            flag=_is_quiet,
+            marks=(_has_members, _is_letter, _is_anchor),
+        )
         self._unless: Memo[str, _Unless] = Memo(memo_size, memo_bytes, _unless_bytes)
         self._readings: Memo[str, tuple[tuple[Token, ...], ...]] = Memo(
             memo_size, memo_bytes, _reading_bytes
@@ -407,7 +413,10 @@ class Engine:
             # tested in C as a set inclusion
             if self._memo_size and len(query) <= MAX_QUERY_CHARS:
                 words = query.split()
-                if self._words.flagged.issuperset(words):
+                flagged = self._words.flagged
+                if flagged.issuperset(words):
+                    return self._none
+                if self._quiet_rest(words, flagged):
                     return self._none
                 hits = self._by_words(query, words)
                 if hits is not None:
@@ -415,6 +424,21 @@ class Engine:
             return self._check_fully(query, locale)
         except Exception as exc:  # the failure policy: a query is never an error
             return self._failed(query, exc)
+
+    def _quiet_rest(self, words: list[str], flagged: set[str]) -> bool:
+        """Whether a query with some loud words has no hit after all, in C set operations: the
+        next most common queries after all-quiet ones. Its loud words are letters (``i``,
+        ``a``: loud only as a letter of a word spelled out, which takes three) or anchors of
+        phrases (``home``, ``make``) with no word of the query a member of any phrase."""
+        sets = self._words.sets
+        if sets[0] is not flagged:  # a new generation began meanwhile
+            return False
+        _, members, letters, anchors = sets
+        rest = [w for w in words if w not in flagged]
+        if len(rest) < 3 and letters.issuperset(rest):
+            return True
+        rest = [w for w in rest if w not in anchors]
+        return len(rest) < 3 and letters.issuperset(rest) and members.isdisjoint(words)
 
     def _failed(self, query: str, exc: Exception) -> Decision:
         """What a query gets when something inside the engine went wrong: the failure policy."""
@@ -867,6 +891,36 @@ _LOCALE_KEY = 64  # longer locale strings are resolved each time, never kept
 
 def _is_quiet(state: _Chunk) -> bool:
     return not state.loud
+
+
+def _has_members(state: _Chunk) -> bool:
+    return bool(state.members)
+
+
+def _is_letter(state: _Chunk) -> bool:
+    """A word loud only as one letter of a word spelled out (``i``, ``a``): no hit, no phrase
+    anchor, no regex text, one token. Fewer than three such words in an otherwise quiet query
+    cannot spell anything."""
+    return (
+        state.loud
+        and state.tokens == 1
+        and not state.hits
+        and not state.anchors
+        and not state.folded
+    )
+
+
+def _is_anchor(state: _Chunk) -> bool:
+    """A word loud only as the indexed word of phrases (``home``, ``make``): no hit, no regex
+    text, no letter at its edges. Without a member of its phrases elsewhere it matches nothing."""
+    return (
+        state.loud
+        and bool(state.anchors)
+        and not state.hits
+        and not state.folded
+        and not state.lead
+        and not state.trail
+    )
 
 
 def _chunk_bytes(word: str, state: _Chunk) -> int:

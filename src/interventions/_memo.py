@@ -13,7 +13,7 @@ at worst computes an entry twice or drops a promotion).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 __all__ = ["ENTRY_BYTES", "FLAG_BYTES", "Memo", "entry_bytes"]
@@ -42,6 +42,10 @@ class Memo(Generic[K, V]):
     ``size_of(key, value)`` estimates an entry's bytes. ``max_items == 0`` turns the memo off:
     nothing is stored. With ``flag``, :attr:`flagged` is the set of the young generation's keys
     whose value has the flag, for a whole-query test in C (``flagged.issuperset(words)``).
+    With ``marks``, :attr:`sets` is ``(flagged, *marked)``: one set per mark of the keys whose
+    value has it. Within a generation a key joins its marks' sets in their order, then
+    ``flagged``; a new generation assigns :attr:`sets`, then :attr:`flagged`, so a reader that
+    took ``flagged`` first and finds ``sets[0] is flagged`` holds sets of one generation.
     """
 
     __slots__ = (
@@ -49,9 +53,11 @@ class Memo(Generic[K, V]):
         "_flag",
         "_half_bytes",
         "_half_items",
+        "_marks",
         "_old",
         "_size_of",
         "flagged",
+        "sets",
         "young",
     )
 
@@ -61,6 +67,7 @@ class Memo(Generic[K, V]):
         max_bytes: int,
         size_of: Callable[[K, V], int],
         flag: Callable[[V], bool] | None = None,
+        marks: Sequence[Callable[[V], bool]] = (),
     ) -> None:
         if max_items < 0 or max_bytes < 0:
             raise ValueError("memo bounds must be >= 0")
@@ -73,8 +80,13 @@ class Memo(Generic[K, V]):
         self._old: dict[K, V] = {}
         self._bytes = 0
         self._flag = flag
+        self._marks = tuple(marks)
+        self.sets: tuple[set[K], ...] = ()
+        """``(flagged, *marked)``: the young generation's keys with the flag, then with each
+        mark."""
         self.flagged: set[K] = set()
         """Keys of the young generation whose value has the flag."""
+        self._new_sets()
 
     def get(self, key: K) -> V | None:
         value = self.young.get(key)
@@ -91,18 +103,28 @@ class Memo(Generic[K, V]):
         if len(young) >= self._half_items or self._bytes >= self._half_bytes:
             self._old = young
             young = self.young = {}
-            self.flagged = set()
+            self._new_sets()
             self._bytes = 0
         young[key] = value
         self._bytes += self._size_of(key, value)
+        sets = self.sets
+        for k, mark in enumerate(self._marks, 1):
+            if mark(value):
+                sets[k].add(key)
+                self._bytes += FLAG_BYTES
         if self._flag is not None and self._flag(value):
-            self.flagged.add(key)
+            sets[0].add(key)
             self._bytes += FLAG_BYTES
+
+    def _new_sets(self) -> None:
+        sets: tuple[set[K], ...] = tuple(set() for _ in range(1 + len(self._marks)))
+        self.sets = sets
+        self.flagged = sets[0]
 
     def clear(self) -> None:
         self.young = {}
         self._old = {}
-        self.flagged = set()
+        self._new_sets()
         self._bytes = 0
 
     def __len__(self) -> int:

@@ -114,3 +114,80 @@ def test_a_huge_locale_is_not_kept() -> None:
     assert decision.intervenes
     assert len(engine._langs) == before
     assert all(len(k[1] or "") < 100 for k in engine._card_of)
+
+
+def test_marks_join_their_sets_and_a_new_generation_starts_them_afresh() -> None:
+    memo: Memo[str, int] = Memo(4, 1 << 20, _size, flag=lambda v: v == 0, marks=(bool,))
+    memo.put("zero", 0)
+    memo.put("one", 1)
+    flagged, marked = memo.sets
+    assert flagged is memo.flagged and flagged == {"zero"} and marked == {"one"}
+    for i in range(2, 4):  # the young generation fills up: a new one begins
+        memo.put(f"k{i}", i)
+    assert memo.sets[0] is memo.flagged and "zero" not in memo.flagged
+    assert "one" not in memo.sets[1] and memo.get("one") == 1 and "one" in memo.sets[1]
+
+
+LETTER_RULES = """\
+category: c
+card: support
+rules:
+  - id: a.thin
+    action: redirect
+    terms: [thin]
+    examples: {match: [t h i n]}
+  - id: a.phrase
+    action: banner
+    terms: [{phrase: home alone tips}]
+    examples: {match: [home alone tips]}
+"""
+
+_LETTERS_AND_ANCHORS = ["i", "a", "t", "h", "n", "I", "home", "alone", "tips", "weather", "x-"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LETTERS_AND_ANCHORS), max_size=7))
+def test_letters_and_phrase_words_decide_as_without_the_memo(words: list[str]) -> None:
+    """Queries whose only loud words are single letters and a phrase's indexed word take a
+    shortcut of set tests on a warm memo; they decide as an engine without the memo."""
+    texts = {"r.yaml": LETTER_RULES, "cards/support.yaml": CARD}
+    warm = _warm_engine(texts)
+    query = " ".join(words)
+    assert warm.check(query) == _plain_engine(texts).check(query), query
+
+
+CARD = """\
+id: support
+text: {default: {title: T, body: B}}
+resources:
+  default: [{name: N, url: "https://example.org", source: s, verified: 2024-01-01}]
+"""
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def _warm_engine(texts: dict[str, str]) -> Engine:
+    if "warm" not in _ENGINES:
+        engine = _ENGINES["warm"] = Engine.from_texts(texts)
+        for word in _LETTERS_AND_ANCHORS:  # every word known: the shortcut applies
+            engine.check(word)
+    return _ENGINES["warm"]
+
+
+def _plain_engine(texts: dict[str, str]) -> Engine:
+    if "plain" not in _ENGINES:
+        _ENGINES["plain"] = Engine.from_texts(texts, memo_size=0)
+    return _ENGINES["plain"]
+
+
+def test_the_shortcut_is_taken_and_right_for_letters_and_anchors() -> None:
+    engine = _warm_engine({"r.yaml": LETTER_RULES, "cards/support.yaml": CARD})
+    assert engine.check("i want weather").action.value == "none"
+    assert engine.check("home weather a").action.value == "none"
+    assert engine._quiet_rest(["i", "a", "weather"], engine._words.flagged)
+    assert engine._quiet_rest(["home", "weather"], engine._words.flagged)
+    # three letters may spell a word; a phrase's other word may complete it
+    assert not engine._quiet_rest(["t", "h", "i"], engine._words.flagged)
+    assert not engine._quiet_rest(["home", "alone"], engine._words.flagged)
+    assert engine.check("t h i n").action.value == "redirect"
+    assert engine.check("home alone tips").action.value == "banner"
