@@ -429,7 +429,7 @@ class Engine:
         """Whether a query with some loud words has no hit after all, in C set operations: the
         next most common queries after all-quiet ones. Its loud words are letters (``i``,
         ``a``: loud only as a letter of a word spelled out, which takes three) or anchors of
-        phrases (``home``, ``make``) with no word of the query a member of any phrase."""
+        phrases (``home``, ``make``) with no word of the query a member of those phrases."""
         sets = self._words.sets
         if sets[0] is not flagged:  # a new generation began meanwhile
             return False
@@ -437,8 +437,26 @@ class Engine:
         rest = [w for w in words if w not in flagged]
         if len(rest) < 3 and letters.issuperset(rest):
             return True
-        rest = [w for w in rest if w not in anchors]
-        return len(rest) < 3 and letters.issuperset(rest) and members.isdisjoint(words)
+        others = [w for w in rest if w not in anchors]
+        if len(others) >= 3 or not letters.issuperset(others):
+            return False
+        among = members.intersection(words)
+        if not among:
+            return True
+        # a phrase spans words only if one word anchors it and another is its member
+        young = self._words.young
+        held: set[int] = set()
+        for w in rest:
+            if w in anchors:
+                state = young.get(w)
+                if state is None:  # a new generation began meanwhile
+                    return False
+                held.update(state.anchors)
+        for w in among:
+            state = young.get(w)
+            if state is None or not held.isdisjoint(state.members):
+                return False
+        return True
 
     def _failed(self, query: str, exc: Exception) -> Decision:
         """What a query gets when something inside the engine went wrong: the failure policy."""
@@ -498,7 +516,8 @@ class Engine:
         none of those can span words, the query's hits are its words' hits.
         """
         chunks = self._words.young
-        run = 0
+        run = 0  # letters spelled out in a row, across words: ``t.h i.n``
+        joined = 0  # ... and how many words they come from (within one word they are read)
         hit = False
         anchors: list[frozenset[int]] = []
         members: list[frozenset[int]] = []
@@ -506,7 +525,7 @@ class Engine:
         for word in words:
             state = chunks.get(word)
             if state is _PLAIN:
-                run = 0
+                run = joined = 0
                 continue
             if state is None:
                 if len(word) > MAX_MEMO_WORD:
@@ -518,7 +537,7 @@ class Engine:
                 if state.members:
                     members.append(state.members)
                 if state.tokens:
-                    run = 0
+                    run = joined = 0
                 continue
             if state.hits:
                 hit = True
@@ -532,12 +551,16 @@ class Engine:
                 continue
             if state.lead == state.tokens:
                 run += state.tokens
+                joined += 1
             else:
-                run += state.lead
-                if run >= 3:
-                    return None
+                if state.lead:
+                    run += state.lead
+                    joined += 1
+                    if run >= 3 and joined > 1:
+                        return None
                 run = state.trail
-            if run >= 3:
+                joined = 1 if run else 0
+            if run >= 3 and joined > 1:
                 return None
         # a phrase may span words: one word holds its indexed token, another its other one
         spans = False

@@ -138,18 +138,23 @@ rules:
     examples: {match: [t h i n]}
   - id: a.phrase
     action: banner
-    terms: [{phrase: home alone tips}]
+    terms: [{phrase: home alone tips}, {phrase: sweet home}, {phrase: weather alone}]
     examples: {match: [home alone tips]}
 """
 
-_LETTERS_AND_ANCHORS = ["i", "a", "t", "h", "n", "I", "home", "alone", "tips", "weather", "x-"]
+_LETTERS_AND_ANCHORS = [
+    *["i", "a", "t", "h", "n", "I", "home", "alone", "tips", "weather", "x-", "sweet", "day"],
+    # letters spelled out inside a word (read with the word) and across words (not)
+    *["t.h.i.n", "t.h", "i.n", "x.t.h", "h.i.nx", "thi.n", "-", "t.h.i.n.t.h"],
+]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(_LETTERS_AND_ANCHORS), max_size=7))
 def test_letters_and_phrase_words_decide_as_without_the_memo(words: list[str]) -> None:
     """Queries whose only loud words are single letters and a phrase's indexed word take a
-    shortcut of set tests on a warm memo; they decide as an engine without the memo."""
+    shortcut of set tests on a warm memo, and letters spelled out within one word are read
+    with that word; they decide as an engine without the memo."""
     texts = {"r.yaml": LETTER_RULES, "cards/support.yaml": CARD}
     warm = _warm_engine(texts)
     query = " ".join(words)
@@ -188,6 +193,10 @@ def test_the_shortcut_is_taken_and_right_for_letters_and_anchors() -> None:
     assert engine._quiet_rest(["home", "weather"], engine._words.flagged)
     # three letters may spell a word; a phrase's other word may complete it
     assert not engine._quiet_rest(["t", "h", "i"], engine._words.flagged)
-    assert not engine._quiet_rest(["home", "alone"], engine._words.flagged)
+    assert not engine._quiet_rest(["sweet", "home"], engine._words.flagged)
+    # `weather` anchors `weather alone`; `home` is a member of the two other phrases only
+    assert engine._quiet_rest(["weather", "home", "day"], engine._words.flagged)
+    assert not engine._quiet_rest(["weather", "day", "alone"], engine._words.flagged)
     assert engine.check("t h i n").action.value == "redirect"
     assert engine.check("home alone tips").action.value == "banner"
+    assert engine.check("weather alone").action.value == "banner"
