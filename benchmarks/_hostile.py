@@ -112,6 +112,16 @@ _FANCY = [
 ]
 _COMBINING = [chr(c) for c in range(0x0300, 0x0370)] + ["\u20dd", "\u20e3", "\u0e31", "\u093c"]
 _SURROGATES = (0xD800, 0xDFFF)
+
+
+def timed_out(engine: Engine, decisions: Sequence[object]) -> bool:
+    """Whether ``decisions`` of one query may differ because the regex time bound ran out on
+    one path and not another: the one work bound measured in time (so it depends on the
+    machine's load) rather than counted. Then at least one is incomplete (``complete=False``,
+    which the failure policy answers) and the rule set has regex terms."""
+    return bool(engine._index.regexes) and not all(getattr(d, "complete", True) for d in decisions)
+
+
 _LOCALES = ["en-US", "pl-PL", "sv-SE", "de-DE", "ar-EG", "hi-IN", "ja-JP", "ru-RU", "zz", None]
 
 

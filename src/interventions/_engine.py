@@ -249,11 +249,16 @@ class Engine:
         memo_size: int = MEMO_SIZE,
         cache_size: int = 0,
         memo_bytes: int = MEMO_BYTES,
+        failure: str = "open",
     ) -> Engine:
         """Load, validate and compile the rules folder at ``path`` (options as for the
         constructor)."""
         return cls(
-            load_rules(path), memo_size=memo_size, cache_size=cache_size, memo_bytes=memo_bytes
+            load_rules(path),
+            memo_size=memo_size,
+            cache_size=cache_size,
+            memo_bytes=memo_bytes,
+            failure=failure,
         )
 
     @classmethod
@@ -264,14 +269,17 @@ class Engine:
         memo_size: int = MEMO_SIZE,
         cache_size: int = 0,
         memo_bytes: int = MEMO_BYTES,
+        failure: str = "open",
     ) -> Engine:
         """Rules from memory, as a folder would hold them: ``{"harm.yaml": "...",
-        "cards/support.yaml": "..."}`` (validated the same way; errors name the keys)."""
+        "cards/support.yaml": "..."}`` (validated the same way; errors name the keys; options
+        as for the constructor)."""
         return cls(
             load_rules_from_texts(files),
             memo_size=memo_size,
             cache_size=cache_size,
             memo_bytes=memo_bytes,
+            failure=failure,
         )
 
     @classmethod
@@ -283,6 +291,7 @@ class Engine:
         cache_size: int = 0,
         memo_bytes: int = MEMO_BYTES,
         key: bytes | None = None,
+        failure: str = "open",
     ) -> Engine:
         """Build the engine from a compiled artefact (``interventions compile RULES -o FILE``):
         the compiled index is read as it is, without parsing YAML, validating or compiling.
@@ -290,7 +299,8 @@ class Engine:
         format version. The rule set itself (:attr:`ruleset`) is read when first asked for.
 
         With ``key`` (the bytes given to ``compile --key-file``), a file is loaded only if its
-        HMAC was made with that key: use it for files that cross a trust boundary."""
+        HMAC was made with that key: use it for files that cross a trust boundary. The other
+        options are the constructor's."""
         from interventions._artifact import read_artifact_file
 
         return cls._from_artifact(
@@ -300,6 +310,7 @@ class Engine:
             cache_size=cache_size,
             memo_bytes=memo_bytes,
             key=key,
+            failure=failure,
         )
 
     @classmethod
@@ -311,6 +322,7 @@ class Engine:
         cache_size: int = 0,
         memo_bytes: int = MEMO_BYTES,
         key: bytes | None = None,
+        failure: str = "open",
     ) -> Engine:
         """:meth:`load` for the bytes of a compiled artefact (from a Spark file, an object
         store, a message), with the same checks: hash, format version, normalizer, and with
@@ -324,6 +336,7 @@ class Engine:
             cache_size=cache_size,
             memo_bytes=memo_bytes,
             key=key,
+            failure=failure,
         )
 
     @classmethod

@@ -222,8 +222,8 @@ def find_hits_bounded(
                 _substrings(index, tok, hits)
             if index.unspaced_lengths and not tok.text.isascii():
                 _unspaced(index, tok, hits)
-    if regexes and index.regexes:
-        _regexes(index, norm, hits)
+    if regexes and index.regexes and not _regexes(index, norm, hits):
+        complete = False
     return hits, complete
 
 
@@ -350,19 +350,27 @@ def regex_text(norm: Normalized) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def _regexes(index: Index, norm: Normalized, hits: list[Hit]) -> None:
+def _regexes(index: Index, norm: Normalized, hits: list[Hit]) -> bool:
+    """Adds the regex terms' hits; False when a pattern was left unrun or cut short because
+    the query's regex time ran out (the decision is then incomplete)."""
     text, where = regex_text(norm)
     deadline = time.perf_counter() + REGEX_TIMEOUT
+    complete = True
     for tid, pattern in index.regexes:
-        for a, b in _regex_spans(pattern, text, deadline) or ():
+        spans = _regex_spans(pattern, text, deadline)
+        if spans is None:
+            complete = False
+            continue
+        for a, b in spans:
             hits.append((tid, where[a], where[b - 1] + 1))
+    return complete
 
 
 def _regex_spans(pattern: regex.Pattern[str], text: str, deadline: float) -> list[Span] | None:
     """The one place regex terms run: the non-empty spans of ``pattern`` in ``text``, or None
     when the query's regex time (``REGEX_TIMEOUT`` for all patterns, up to ``deadline``) ran
-    out (the full path then counts it as not matching: the query is never the reason a search
-    fails)."""
+    out (the full path then counts it as not matching and the decision as incomplete: the
+    query is never the reason a search fails)."""
     remaining = deadline - time.perf_counter()
     if remaining <= 0:
         return None

@@ -9,6 +9,7 @@ import random
 import pytest
 
 from interventions import Action, Engine, InputError, load_rules
+from interventions._artifact import artifact_bytes
 from interventions._match import MAX_LONG_WORD_FUZZY, MAX_MEMO_WORD
 from interventions._normalize import LONG_WORD_BUDGET, normalize
 from interventions._segment import SEGMENT_BUDGET
@@ -80,6 +81,23 @@ def test_an_incomplete_decision_that_found_nothing_fails_closed_when_asked() -> 
     assert Engine(RULESET).check(query).action is Action.NONE  # fail-open (the default)
     found = closed.check(_leet_kilobyte(1))
     assert found.rule_id is not None  # what was found decides, closed or open
+
+
+def test_every_way_to_build_an_engine_takes_the_failure_policy() -> None:
+    """A service that loads a compiled artefact chooses the policy as one built from YAML."""
+    query = "zq9." * 200  # nothing harmful, but past the bound
+    data = artifact_bytes(RULESET)[0]
+    texts = {
+        str(p.relative_to(SHIPPED_RULES)): p.read_text(encoding="utf-8")
+        for p in SHIPPED_RULES.rglob("*.yaml")
+    }
+    for closed in (
+        Engine.from_path(SHIPPED_RULES, failure="closed"),
+        Engine.from_bytes(data, failure="closed"),
+        Engine.from_texts(texts, failure="closed"),
+    ):
+        assert closed.check(query).action is Action.INTERSTITIAL
+    assert Engine.from_bytes(data).check(query).action is Action.NONE
 
 
 class _BoomError(RuntimeError):
