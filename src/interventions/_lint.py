@@ -48,7 +48,7 @@ from interventions._model import (
 from interventions._normalize import LEET, normalize
 from interventions._regex_risk import regex_risks
 from interventions._scripts import is_unspaced_term, script_of, unspaced_min
-from interventions._yaml import YList, YMap, read_yaml
+from interventions._yaml import TooLargeError, YList, YMap, read_bounded, read_yaml
 
 __all__ = [
     "CODES",
@@ -290,14 +290,19 @@ def wordfreq_vocabulary(
     return out
 
 
+MAX_WORD_LIST_BYTES = 64 << 20
+"""A word list for the common-word sweep is refused past this size (wordfreq's 90,000 most
+frequent words of a language are about 1 MB)."""
+
+
 def read_vocabulary(path: str | Path) -> list[VocabWord]:
     """A word list, most frequent first: one word per line, optionally followed by a tab and its
     language (``word<TAB>sv``). Blank lines and lines starting with ``#`` are skipped; a word's
     rank is its position among the words."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bounded(p, MAX_WORD_LIST_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError, TooLargeError) as exc:
         raise LintConfigError(f"{path}: cannot read the word list: {exc}") from exc
     out: list[VocabWord] = []
     for raw in text.splitlines():

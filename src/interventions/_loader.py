@@ -42,7 +42,7 @@ from interventions._model import (
 from interventions._normalize import collapse, normalize
 from interventions._regex_risk import regex_load_problem
 from interventions._scripts import is_dense, is_unspaced_term, unspaced_min
-from interventions._yaml import MAX_FILE_BYTES, YList, YMap, read_yaml
+from interventions._yaml import MAX_FILE_BYTES, TooLargeError, YList, YMap, read_bounded, read_yaml
 
 __all__ = [
     "is_lexicon_file",
@@ -1108,10 +1108,9 @@ def _read_vocabulary(path: Path, display: str) -> set[str]:
     """One word per line; ``#`` starts a comment. Each word must normalize to one token."""
     where = _Where(display)
     try:
-        raw = path.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            raise where.error(f"file is over {MAX_FILE_BYTES} bytes", None)
-        text = raw.decode("utf-8")
+        text = read_bounded(path, MAX_FILE_BYTES).decode("utf-8")
+    except TooLargeError as exc:
+        raise where.error(f"file is over {MAX_FILE_BYTES} bytes", None) from exc
     except UnicodeDecodeError as exc:
         raise where.error(f"not valid UTF-8 (byte {exc.start})", None) from exc
     words: set[str] = set()

@@ -23,7 +23,7 @@ from interventions._errors import InterventionsError, RuleFileError
 from interventions._match import find_hits
 from interventions._model import Action, Intent, RuleSet, Status
 from interventions._normalize import normalize
-from interventions._yaml import YList, YMap, read_yaml
+from interventions._yaml import TooLargeError, YList, YMap, read_bounded, read_yaml
 
 __all__ = [
     "CASE_COLUMNS",
@@ -217,10 +217,14 @@ def _case(path: str, line: int, values: dict[str, str | None]) -> Case:
     )
 
 
+MAX_CASE_FILE_BYTES = 64 << 20
+"""A TSV case file is refused past this size (YAML case files have the rule files' limit)."""
+
+
 def _read_tsv_cases(p: Path) -> list[Case]:
     try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bounded(p, MAX_CASE_FILE_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError, TooLargeError) as exc:
         raise CaseFileError(f"{p}: cannot read: {exc}") from exc
     lines = text.splitlines()
     if not lines:

@@ -15,9 +15,41 @@ import yaml
 
 from interventions._errors import RuleFileError
 
-__all__ = ["MAX_FILE_BYTES", "YList", "YMap", "line_of", "read_yaml"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "TooLargeError",
+    "YList",
+    "YMap",
+    "line_of",
+    "read_bounded",
+    "read_yaml",
+]
 
 MAX_FILE_BYTES = 1 << 20
+
+
+class TooLargeError(ValueError):
+    """A file over the size its reader allows (``size`` is the bytes found, at least)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"file is {size} bytes or more; the limit is {limit} bytes")
+        self.size = size
+        self.limit = limit
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of ``path``, or :class:`TooLargeError` for a file over ``limit`` bytes: its
+    size is checked before reading, and the read takes at most ``limit + 1`` bytes whatever
+    the size said (a file that grows meanwhile, a pipe, a device). ``OSError`` passes."""
+    size = path.stat().st_size
+    if size > limit:
+        raise TooLargeError(size, limit)
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise TooLargeError(len(data), limit)
+    return data
+
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -43,16 +75,14 @@ def line_of(value: Any, default: int) -> int:
 def read_yaml(path: Path, display: str) -> Any:
     """Read one YAML document from ``path``; errors name ``display`` and the line."""
     try:
-        size = path.stat().st_size
+        raw = read_bounded(path, MAX_FILE_BYTES).decode("utf-8")
     except OSError as exc:
         raise RuleFileError(f"cannot read file: {exc.strerror}", path=display) from exc
-    if size > MAX_FILE_BYTES:
+    except TooLargeError as exc:
         raise RuleFileError(
-            f"file is {size} bytes; rule files are limited to {MAX_FILE_BYTES} bytes",
+            f"file is {exc.size} bytes; rule files are limited to {MAX_FILE_BYTES} bytes",
             path=display,
-        )
-    try:
-        raw = path.read_bytes().decode("utf-8")
+        ) from exc
     except UnicodeDecodeError as exc:
         raise RuleFileError(f"not valid UTF-8 (byte {exc.start})", path=display) from exc
     try:

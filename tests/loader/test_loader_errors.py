@@ -200,3 +200,30 @@ def test_version_is_a_content_hash(tmp_path: Path) -> None:
     changed = RULE.format(extra="").replace("thinspo]", "thinspo, x1]")
     c = load_rules(rules_dir(tmp_path / "c", changed))
     assert a.version == b.version != c.version
+
+
+def test_every_file_a_reader_takes_is_size_checked_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word list, a vocabulary or a case file past its limit is a clear error, and is never
+    read whole (at most one byte past the limit)."""
+    from interventions import _lint, _testing, _yaml
+    from interventions._lint import LintConfigError
+    from interventions._testing import CaseFileError
+
+    big = tmp_path / "big.tsv"
+    big.write_text("query\n" + "word\n" * 1000, encoding="utf-8")
+    with pytest.raises(_yaml.TooLargeError):
+        _yaml.read_bounded(big, 100)
+    monkeypatch.setattr(_lint, "MAX_WORD_LIST_BYTES", 100)
+    with pytest.raises(LintConfigError, match="100 bytes"):
+        _lint.read_vocabulary(big)
+    monkeypatch.setattr(_testing, "MAX_CASE_FILE_BYTES", 100)
+    with pytest.raises(CaseFileError, match="100 bytes"):
+        _testing.read_cases(big)
+    # a vocabulary file of a rules folder has the rule files' limit
+    root = rules_dir(tmp_path, RULE.format(extra=""))
+    (root / "vocabulary").mkdir()
+    (root / "vocabulary" / "words.txt").write_text("word\n" * (1 << 18), encoding="utf-8")
+    with pytest.raises(RuleFileError, match="over"):
+        load_rules(root)
