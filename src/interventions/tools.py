@@ -10,6 +10,7 @@ change decision between two rule sets), :func:`lint_rules` (findings for a rules
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from interventions._diff import diff_rules as _diff_rules
 from interventions._lint import Finding, LintConfigError, Severity, VocabWord, read_vocabulary
 from interventions._lint import lint_rules as _lint_rules
 from interventions._model import RuleSet
+from interventions._tables import Columns, OutputFormat
 from interventions._testing import Case, CaseFileError, CaseResult, RunReport
 from interventions._testing import run_rule_tests as _run_rule_tests
 
@@ -66,6 +68,12 @@ def _format(fmt: InputFormat | str | None) -> InputFormat | None:
     return None if fmt is None else InputFormat(fmt)
 
 
+def _columns(query: str | None, locale: str | None, time: str | None) -> Columns | None:
+    return (
+        None if query is None and locale is None and time is None else Columns(query, locale, time)
+    )
+
+
 def run_batch(
     queries: Queries,
     *,
@@ -76,12 +84,22 @@ def run_batch(
     fmt: InputFormat | str | None = None,
     top_n: int = TOP_QUERIES,
     on_error: Callable[[int, str], None] | None = None,
+    at: dt.datetime | None = None,
+    query_column: str | None = None,
+    locale_column: str | None = None,
+    time_column: str | None = None,
+    out_format: OutputFormat | str = "jsonl",
 ) -> BatchSummary:
-    """Decide every query of a log; write one JSON decision per query to ``out``, if given.
+    """Decide every query of a log; write one decision per query to ``out``, if given.
 
     ``ruleset`` defaults to the shipped rules. ``locale`` applies to lines that carry none of
-    their own (TSV and JSONL lines may). ``fmt`` is ``"text"``, ``"tsv"`` or ``"jsonl"``; None
-    guesses from the file name or the first line. Lines that cannot be read go to
+    their own (TSV and JSONL lines may), ``at`` (the moment rules and campaigns are judged at;
+    default: now) to lines without a moment of their own. ``fmt`` is ``"text"``, ``"tsv"``,
+    ``"jsonl"``, ``"csv"`` or ``"parquet"``; None guesses from the file name or the first line.
+    A CSV or Parquet table's ``query_column``, ``locale_column`` and ``time_column`` are found
+    by name when not given (``query``, ``locale``, ``timestamp``), as ``interventions batch
+    --query-column ...`` does. ``out_format`` writes ``out`` as ``"jsonl"``, ``"csv"`` or
+    ``"parquet"`` (CSV and Parquet need the ``arrow`` extra). Lines that cannot be read go to
     ``on_error(line_number, message)`` and are counted; the run goes on. Memory stays constant
     however long the log is. With ``jobs > 1`` (0: one per CPU) the work is spread over worker
     processes, and a script must then call this under ``if __name__ == "__main__":``
@@ -101,6 +119,9 @@ def run_batch(
         fmt=_format(fmt),
         top_n=top_n,
         on_error=on_error,
+        at=at,
+        columns=_columns(query_column, locale_column, time_column),
+        out_format=OutputFormat(out_format),
     )
 
 
@@ -115,13 +136,19 @@ def diff_rules(
     fmt: InputFormat | str | None = None,
     fail_on: Collection[ChangeKind | str] = DEFAULT_FAIL_ON,
     on_error: Callable[[int, str], None] | None = None,
+    at: dt.datetime | None = None,
+    query_column: str | None = None,
+    locale_column: str | None = None,
+    time_column: str | None = None,
+    out_format: OutputFormat | str = "jsonl",
 ) -> DiffReport:
     """Run two rule sets over the same log and report the queries whose decision changes.
 
     ``out`` receives one JSON line per changed query. ``fail_on`` names the kinds of change
     (:class:`ChangeKind` or their values, ``"newly_blocked"``) that make the report's
     ``exit_code`` 1; by default a newly blocked query and a person who loses a support card.
-    ``queries``, ``locale``, ``jobs``, ``fmt`` and ``on_error`` are as for :func:`run_batch`.
+    ``queries``, ``locale``, ``jobs``, ``fmt``, ``on_error``, ``at``, the columns and
+    ``out_format`` are as for :func:`run_batch`.
     """
     return _diff_rules(
         _ruleset(old),
@@ -133,6 +160,9 @@ def diff_rules(
         fmt=_format(fmt),
         fail_on=frozenset(ChangeKind(k) for k in fail_on),
         on_error=on_error,
+        at=at,
+        columns=_columns(query_column, locale_column, time_column),
+        out_format=OutputFormat(out_format),
     )
 
 

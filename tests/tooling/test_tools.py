@@ -108,3 +108,31 @@ def test_rule_tests_raise_for_rules_that_do_not_load(tmp_path: Path) -> None:
 def test_the_docstring_examples() -> None:
     result = doctest.testmod(tools)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_batch_and_diff_take_the_cli_table_options(tmp_path: Path) -> None:
+    """Named columns, a moment and a table output, as `batch --query-column ... --at ... -o
+    x.csv` has them: the library API is not a smaller tool than the CLI."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    log = tmp_path / "log.parquet"
+    pq.write_table(pa.table({"q": ["#thinspo", "banana bread"], "loc": ["pl-PL", None]}), log)
+    out = io.BytesIO()
+    summary = tools.run_batch(
+        log,
+        query_column="q",
+        locale_column="loc",
+        at=dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
+        out=out,
+        out_format="csv",
+    )
+    assert (summary.queries, summary.intervened) == (2, 1)
+    header, first, *_ = out.getvalue().decode().splitlines()
+    assert header.startswith("line,query,locale,action,") and first.startswith("1,#thinspo,pl-PL,")
+    with pytest.raises(ValueError):
+        tools.run_batch(["x"], out_format="xml")
+    report = tools.diff_rules("rules", "rules", log, query_column="q", locale_column="loc")
+    assert report.changed == 0
