@@ -247,10 +247,11 @@ def _fuzzy(
     local: dict[str, tuple[int, ...]] | None = None,
 ) -> None:
     seen: set[int] = set()
+    longest = _fuzzy_reach(index)
     for raw in tok.keys:
         key = fuzzy_key(raw)
         n = len(key)
-        if n < 5 or n > MAX_FUZZY_TOKEN:
+        if n < 5 or n > longest:
             continue
         found = local.get(raw) if local is not None else None
         if found is None:
@@ -265,6 +266,26 @@ def _fuzzy(
             if tid not in seen:
                 seen.add(tid)
                 hits.append((tid, tok.start, tok.end))
+
+
+_FUZZY_REACH: dict[int, tuple[dict[int, tuple[str, int]], int]] = {}
+
+
+def _fuzzy_reach(index: Index) -> int:
+    """The longest key any fuzzy term of ``index`` can match: its length plus its distance (the
+    OSA distance is at least the difference in length, and a squeezed term is no longer), and
+    never more than ``MAX_FUZZY_TOKEN``. A longer key is not looked up: on hostile input (long
+    glued digits and leet) those keys were the costliest, their deletions growing as n^2.
+    Kept per fuzzy table object, as :func:`group_table` keeps its tables."""
+    terms = index.fuzzy_terms
+    cached = _FUZZY_REACH.get(id(terms))
+    if cached is not None and cached[0] is terms:
+        return cached[1]
+    reach = min(MAX_FUZZY_TOKEN, max((len(t) + d for t, d in terms.values()), default=0))
+    if len(_FUZZY_REACH) >= 64:
+        _FUZZY_REACH.clear()
+    _FUZZY_REACH[id(terms)] = (terms, reach)
+    return reach
 
 
 def _fuzzy_key(index: Index, key: str, *, squeezed: bool = False) -> tuple[int, ...]:

@@ -7,8 +7,10 @@ import logging
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from interventions import Action, Engine, InputError, load_rules
+from interventions import Action, Engine, InputError, _match, load_rules
 from interventions._artifact import artifact_bytes
 from interventions._match import MAX_LONG_WORD_FUZZY, MAX_MEMO_WORD
 from interventions._normalize import LONG_WORD_BUDGET, normalize
@@ -139,3 +141,19 @@ def test_a_caller_mistake_is_still_raised(engine: Engine) -> None:
         engine.check("x", at="tomorrow")  # type: ignore[arg-type]
     with pytest.raises(InputError):
         Engine(RULESET, failure="sometimes")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="thinspoaerx0123", min_size=5, max_size=40))
+def test_a_key_past_every_fuzzy_terms_reach_is_not_looked_up_and_loses_nothing(key: str) -> None:
+    """The fuzzy lookup skips keys longer than any fuzzy term plus its distance: the full
+    lookup finds nothing for them either."""
+    index = _ENGINE_FOR_FUZZY._index
+    reach = _match._fuzzy_reach(index)
+    assert reach == max(len(t) + d for t, d in index.fuzzy_terms.values())
+    if len(key) > reach:
+        assert _match._fuzzy_key(index, key) == ()
+        assert _match._fuzzy_key(index, key, squeezed=True) == ()
+
+
+_ENGINE_FOR_FUZZY = Engine(RULESET, memo_size=0)
