@@ -247,17 +247,18 @@ def _fuzzy(
     local: dict[str, tuple[int, ...]] | None = None,
 ) -> None:
     seen: set[int] = set()
-    longest = _fuzzy_reach(index)
+    plan = _fuzzy_plan(index)
+    longest, alphabet, most = plan.longest, plan.alphabet, plan.most
     for raw in tok.keys:
         key = fuzzy_key(raw)
         n = len(key)
-        if n < 5 or n > longest:
+        if n < 5 or n > longest or len(key.translate(alphabet)) > most:
             continue
         found = local.get(raw) if local is not None else None
         if found is None:
             found = memo.get(raw) if memo is not None else None
             if found is None:
-                found = _fuzzy_key(index, key, squeezed=raw.startswith(COLLAPSED))
+                found = _fuzzy_key(index, key, squeezed=raw.startswith(COLLAPSED), plan=plan)
                 if memo is not None:
                     memo.put(raw, found)
             if local is not None:
@@ -268,32 +269,86 @@ def _fuzzy(
                 hits.append((tid, tok.start, tok.end))
 
 
-_FUZZY_REACH: dict[int, tuple[dict[int, tuple[str, int]], int]] = {}
+_Near = tuple[tuple[int, str, int], ...]
 
 
-def _fuzzy_reach(index: Index) -> int:
-    """The longest key any fuzzy term of ``index`` can match: its length plus its distance (the
-    OSA distance is at least the difference in length, and a squeezed term is no longer), and
-    never more than ``MAX_FUZZY_TOKEN``. A longer key is not looked up: on hostile input (long
-    glued digits and leet) those keys were the costliest, their deletions growing as n^2.
-    Kept per fuzzy table object, as :func:`group_table` keeps its tables."""
+class _FuzzyPlan:
+    """How to look up a key among the fuzzy terms of one index (derived once per index).
+
+    A key can be within a term's distance only if it is at most as long as the term plus its
+    distance (the OSA distance is at least the difference in length, and a squeezed term is no
+    longer; never over ``MAX_FUZZY_TOKEN``: ``longest``), and holds at most the largest
+    distance (``most``) of characters that no fuzzy term holds, each needing an edit of its
+    own (``key.translate(alphabet)`` keeps only those). Other keys are not looked up: on
+    hostile input (long glued digits and leet) they were the costliest.
+
+    ``plain``/``squeezed``: for a key length, the terms (id, text compared, distance) whose
+    length is within their distance of it. When a key of 6 or more letters has few of them,
+    comparing with each is cheaper than its ~n^2/2 deletions and finds the same terms: at that
+    length the deletion lookup goes as deep as any term's distance, which finds every term
+    within it (a substitution or transposition is one deletion on each side, an insertion one
+    on one side)."""
+
+    __slots__ = ("alphabet", "longest", "most", "plain", "squeezed")
+
+    def __init__(self, terms: dict[int, tuple[str, int]]) -> None:
+        self.longest = min(MAX_FUZZY_TOKEN, max((len(t) + d for t, d in terms.values()), default=0))
+        self.alphabet: dict[int, None] = dict.fromkeys(
+            sorted({ord(c) for t, _ in terms.values() for c in t})
+        )
+        self.most = max((d for _, d in terms.values()), default=0)
+        self.plain = self._by_length(terms, lambda t: t)
+        self.squeezed = self._by_length(terms, collapse)
+
+    def _by_length(
+        self, terms: dict[int, tuple[str, int]], form: Callable[[str], str]
+    ) -> dict[int, _Near]:
+        out: dict[int, list[tuple[int, str, int]]] = {}
+        for tid in sorted(terms):
+            token, d = terms[tid]
+            text = form(token)
+            for n in range(max(1, len(text) - d), len(text) + d + 1):
+                out.setdefault(n, []).append((tid, text, d))
+        return {n: tuple(v) for n, v in out.items()}
+
+
+_FUZZY_PLANS: dict[int, tuple[dict[int, tuple[str, int]], _FuzzyPlan]] = {}
+_FUZZY_COMPARE = 48
+"""A key with at most this many terms of a length within reach is compared with each."""
+
+
+def _fuzzy_plan(index: Index) -> _FuzzyPlan:
+    """The plan of ``index``'s fuzzy terms, kept per fuzzy table object, as
+    :func:`group_table` keeps its tables."""
     terms = index.fuzzy_terms
-    cached = _FUZZY_REACH.get(id(terms))
+    cached = _FUZZY_PLANS.get(id(terms))
     if cached is not None and cached[0] is terms:
         return cached[1]
-    reach = min(MAX_FUZZY_TOKEN, max((len(t) + d for t, d in terms.values()), default=0))
-    if len(_FUZZY_REACH) >= 64:
-        _FUZZY_REACH.clear()
-    _FUZZY_REACH[id(terms)] = (terms, reach)
-    return reach
+    plan = _FuzzyPlan(terms)
+    if len(_FUZZY_PLANS) >= 64:
+        _FUZZY_PLANS.clear()
+    _FUZZY_PLANS[id(terms)] = (terms, plan)
+    return plan
 
 
-def _fuzzy_key(index: Index, key: str, *, squeezed: bool = False) -> tuple[int, ...]:
-    """The fuzzy terms within their edit distance (OSA) of ``key``, via the deletion index; a
-    collapsed key (``squeezed``) is compared with the term collapsed too."""
+def _fuzzy_key(
+    index: Index, key: str, *, squeezed: bool = False, plan: _FuzzyPlan | None = None
+) -> tuple[int, ...]:
+    """The fuzzy terms within their edit distance (OSA) of ``key``, via the deletion index or,
+    for a key of 6 letters or more with few terms of a length within reach, by comparing with
+    each (the same terms; see :class:`_FuzzyPlan`); a collapsed key (``squeezed``) is compared
+    with the term collapsed too."""
+    depth = min(index.fuzzy_max, 1 if len(key) < 6 else 2)
+    if depth >= index.fuzzy_max:
+        if plan is None:
+            plan = _fuzzy_plan(index)
+        near = (plan.squeezed if squeezed else plan.plain).get(len(key), ())
+        if len(near) <= _FUZZY_COMPARE:
+            return tuple(
+                tid for tid, text, d in near if OSA.distance(key, text, score_cutoff=d) <= d
+            )
     targets = index.fuzzy_terms
     found: dict[int, None] = {}
-    depth = min(index.fuzzy_max, 1 if len(key) < 6 else 2)
     for variant in deletions(key, depth):
         ids = index.fuzzy.get(variant)
         if ids is None:

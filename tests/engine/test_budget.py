@@ -144,16 +144,63 @@ def test_a_caller_mistake_is_still_raised(engine: Engine) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="thinspoaerx0123", min_size=5, max_size=40))
+@given(
+    st.one_of(
+        st.text(alphabet="thinspoaerx0123$", min_size=5, max_size=40),
+        st.sampled_from(["thinspiration", "proanorexia", "bonespiration"]).flatmap(
+            lambda t: st.lists(st.sampled_from("x9$e"), max_size=4).map(lambda e: t + "".join(e))
+        ),
+    )
+)
 def test_a_key_past_every_fuzzy_terms_reach_is_not_looked_up_and_loses_nothing(key: str) -> None:
-    """The fuzzy lookup skips keys longer than any fuzzy term plus its distance: the full
-    lookup finds nothing for them either."""
+    """The fuzzy lookup skips keys longer than any fuzzy term plus its distance, and keys with
+    more characters no fuzzy term holds than the largest distance: the full lookup finds
+    nothing for them either."""
     index = _ENGINE_FOR_FUZZY._index
-    reach = _match._fuzzy_reach(index)
+    plan = _match._fuzzy_plan(index)
+    reach, alphabet, most = plan.longest, plan.alphabet, plan.most
     assert reach == max(len(t) + d for t, d in index.fuzzy_terms.values())
-    if len(key) > reach:
+    assert most == max(d for _, d in index.fuzzy_terms.values())
+    if len(key) > reach or len(key.translate(alphabet)) > most:
         assert _match._fuzzy_key(index, key) == ()
         assert _match._fuzzy_key(index, key, squeezed=True) == ()
 
 
 _ENGINE_FOR_FUZZY = Engine(RULESET, memo_size=0)
+
+
+def _edited(rng: random.Random, word: str, edits: int) -> str:
+    chars = list(word)
+    for _ in range(edits):
+        op = rng.randrange(4)
+        i = rng.randrange(len(chars)) if chars else 0
+        if op == 0 and chars:
+            chars[i] = rng.choice("aeiostnx0$")
+        elif op == 1:
+            chars.insert(i, rng.choice("aeiostnx0$"))
+        elif op == 2 and len(chars) > 1:
+            del chars[i]
+        elif len(chars) > 1:
+            j = min(i + 1, len(chars) - 1)
+            chars[i], chars[j] = chars[j], chars[i]
+    return "".join(chars)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_comparing_with_each_term_finds_what_the_deletion_index_finds(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fuzzy lookup's two ways (compare a key with the few terms of a length within reach,
+    or look its deletions up) give the same terms, plain and squeezed, for keys one to three
+    edits from a fuzzy term."""
+    index = _ENGINE_FOR_FUZZY._index
+    rng = random.Random(seed)
+    words = [t for t, _ in index.fuzzy_terms.values()]
+    keys = [_edited(rng, rng.choice(words), rng.randint(0, 3)) for _ in range(400)]
+    compared = {
+        (k, sq): set(_match._fuzzy_key(index, k, squeezed=sq)) for k in keys for sq in (False, True)
+    }
+    monkeypatch.setattr(_match, "_FUZZY_COMPARE", -1)  # the deletion index, always
+    for (k, sq), found in compared.items():
+        assert found == set(_match._fuzzy_key(index, k, squeezed=sq)), (k, sq)
+    assert any(compared.values())
