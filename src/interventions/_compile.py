@@ -295,6 +295,24 @@ def live_terms(ruleset: RuleSet) -> tuple[tuple[Rule, ...], list[TermRow]]:
     return rules, rows
 
 
+def _with_shorter_literals(substrings: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
+    """The substring table with each literal's terms joined by those of the literals it starts
+    with: the pattern finds one literal per place, the longest (``proanatips``), and the
+    shorter ones starting there (``proana``) match there too. Literals inside runs of unspaced
+    scripts are found another way and keep their own terms."""
+    out: dict[str, tuple[int, ...]] = {}
+    for key, ids in substrings.items():
+        mark = key[:1] if key[:1] in (COLLAPSED, UNSPACED_MARK) else ""
+        found = dict.fromkeys(ids)
+        if mark != UNSPACED_MARK:
+            body = key[len(mark) :]
+            for end in range(1, len(body)):
+                for tid in substrings.get(mark + body[:end], ()):
+                    found[tid] = None
+        out[key] = tuple(sorted(found))
+    return out
+
+
 _TRIE_DEPTH = 64
 """Literals up to this length go into the trie of :func:`literal_pattern` (its nesting);
 longer ones are alternatives of their own, tried first."""
@@ -499,7 +517,7 @@ def _compile(ruleset: RuleSet) -> Index:
     for group in member_starts.values():
         _finish(group, _id_set)
 
-    frozen_substrings = {k: tuple(v) for k, v in substrings.items()}
+    frozen_substrings = _with_shorter_literals(substrings)
     unspaced, unspaced_lengths = unspaced_tables(frozen_substrings)
     infos = tuple(rule_info(r) for r in rules)
     term_rule = tuple(row.rule for row in rows)

@@ -155,7 +155,10 @@ MAX_LONG_WORD_FUZZY = 16
 get a fuzzy reading: past them the query's decision is incomplete, and its work bounded."""
 MAX_MEMO_WORD = 64
 """Longer words are never in the word memo (they go to the full path, read once)."""
-_LONG_WORD_RE = regex.compile(rf"\S{{{MAX_MEMO_WORD + 1},}}")
+_NOT_SPACE = r"[^\s\x1c-\x1f]"
+r"""A character of a word as ``str.split`` cuts words (the word memo's words): the regex module's
+``\S`` also takes U+001C-U+001F, which Python counts as whitespace."""
+_LONG_WORD_RE = regex.compile(rf"{_NOT_SPACE}{{{MAX_MEMO_WORD + 1},}}")
 
 
 def find_hits(
@@ -470,7 +473,7 @@ def regex_may_match(index: Index, text: str) -> bool:
 
 # -- near terms -------------------------------------------------------------------------------
 
-_WORD_RE = regex.compile(r"\S+")
+_WORD_RE = regex.compile(rf"{_NOT_SPACE}+")
 _NEAR_CANDIDATES = 32
 """Occurrences of one group considered around an anchor (a bound on the work per query)."""
 

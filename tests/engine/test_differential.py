@@ -227,13 +227,6 @@ def known_gaps(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     return Engine.from_path(folder)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a substring term is missed where a longer substring term starts at the same place: "
-    "_compile.literal_pattern is one alternation, longest first, and _match._substrings runs "
-    "it with overlapped=True, which finds one match per start position (rule-format: a "
-    "substring matches inside longer tokens)",
-)
 def test_a_substring_inside_a_longer_substring_term(known_gaps: Engine) -> None:
     same_hits(known_gaps, "#proanatips")
 
@@ -250,12 +243,5 @@ def test_a_short_dense_prefix_inside_a_longer_token(known_gaps: Engine, query: s
     same_hits(known_gaps, query)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a near term's window counts words with the regex module's \\S+, for which U+001C-"
-    "U+001F are not whitespace; the engine's words (query.split(), the word memo) and the "
-    "normalizer (controls become spaces) read them as whitespace, so 'boyfriend x\\x1chits' "
-    "is three words to the engine and two to the window",
-)
 def test_the_near_window_counts_the_engines_words(known_gaps: Engine) -> None:
     same_hits(known_gaps, "boyfriend x\x1chits")
