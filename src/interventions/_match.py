@@ -187,6 +187,9 @@ def find_hits_bounded(
     complete = True
     long_words = [m.span() for m in _LONG_WORD_RE.finditer(norm.query)] if fuzzy else []
     fuzzed: dict[int, set[tuple[int, int]]] = {}
+    # a token in several readings (a hashtag's segmentations, leet variants of its neighbours)
+    # is read once for what depends on it alone: fuzzy, substrings, unspaced runs
+    done: set[tuple[int, int, tuple[str, ...]]] = set()
     for seq in norm.sequences:
         for j, tok in enumerate(seq):
             exact: set[int] | None = None  # rules with a one-token term that is this token
@@ -201,6 +204,11 @@ def find_hits_bounded(
                             for t, a, b in hits[before:]
                             if a == tok.start and b == tok.end
                         )
+            if len(norm.sequences) > 1:
+                seen_as = (tok.start, tok.end, tok.keys)
+                if seen_as in done:
+                    continue
+                done.add(seen_as)
             do_fuzzy = bool(fuzzy)
             if do_fuzzy and long_words:
                 word = next((w for w, (a, b) in enumerate(long_words) if a <= tok.start < b), -1)
