@@ -52,6 +52,7 @@ __all__ = [
     "RuleInfo",
     "Slot",
     "TermRow",
+    "bucket_heads",
     "compile_rules",
     "deletions",
     "glued",
@@ -229,6 +230,18 @@ class Index:
     """Near terms by id (``_match.resolve_near`` completes them)."""
     near_parts: dict[int, int]
     """Ids of the anchor-group alternatives of near terms → the near term's id."""
+    prefix_heads: tuple[int, ...] = ()
+    """The lengths, under ``PREFIX_BUCKET``, of prefixes filed under their whole text (a Han,
+    kana or Hangul prefix may have two characters): a token is looked up under its first
+    characters of each such length too (``bucket_heads``)."""
+    member_heads: tuple[int, ...] = ()
+    """The same for ``member_prefixes``."""
+
+
+def bucket_heads(table: Iterable[str]) -> tuple[int, ...]:
+    """The bucket lengths under ``PREFIX_BUCKET`` in a table of prefixes by their first
+    characters (a prefix shorter than a bucket is filed under its whole text)."""
+    return tuple(sorted({len(k) for k in table if len(k) < PREFIX_BUCKET}))
 
 
 def inside_runs(term: Term) -> bool:
@@ -543,6 +556,8 @@ def _compile(ruleset: RuleSet) -> Index:
         segmenter=_segmenter(ruleset, rows),
         members=members,
         member_prefixes={bucket: tuple(group.items()) for bucket, group in member_starts.items()},
+        prefix_heads=bucket_heads(prefixes),
+        member_heads=bucket_heads(member_starts),
         unspaced=unspaced,
         unspaced_lengths=unspaced_lengths,
         near=near,

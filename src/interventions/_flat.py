@@ -33,6 +33,7 @@ from interventions._compile import (
     Phrase,
     RuleInfo,
     Slot,
+    bucket_heads,
     literal_pattern,
     quiet_terms,
     unspaced_tables,
@@ -612,4 +613,6 @@ def _index_from_data(
         unspaced_lengths=unspaced_lengths,
         near=near,
         near_parts=near_parts,
+        prefix_heads=bucket_heads(prefixes),
+        member_heads=bucket_heads(member_prefixes),
     )

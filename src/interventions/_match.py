@@ -148,6 +148,11 @@ def _slots(index: Index, key: str, phrases_only: bool) -> Iterator[tuple[Slot, b
         for prefix, pslot in group:
             if key.startswith(prefix):
                 yield pslot, False, phrases_only
+    for n in index.prefix_heads:  # prefixes shorter than a bucket (two Han characters)
+        if len(key) > n:
+            for prefix, pslot in index.prefixes.get(key[:n], ()):
+                if key.startswith(prefix):
+                    yield pslot, False, phrases_only
 
 
 MAX_LONG_WORD_FUZZY = 16
@@ -661,7 +666,7 @@ def word_profile(
                                 anchors.add(entry[0])
                 body = key[1:] if key[:1] in _MARKS else key
                 _take(members, index.members.get(body))
-                for p, ids in index.member_prefixes.get(body[:PREFIX_BUCKET], ()):
+                for p, ids in _member_prefixes(index, body):
                     if body.startswith(p):
                         _take(members, ids)
     # regex terms run on the whole query only (``regex_may_match`` on the memo path, then the
@@ -669,6 +674,15 @@ def word_profile(
     # bound per word
     hits, _ = find_hits_bounded(index, norm, fuzzy_memo, regexes=False)
     return hits, frozenset(anchors) or NOTHING, frozenset(members) or NOTHING
+
+
+def _member_prefixes(index: Index, body: str) -> Iterator[tuple[str, int | frozenset[int]]]:
+    """The phrase-member prefixes that may start ``body``: its bucket, and the buckets of
+    prefixes shorter than one (``Index.member_heads``)."""
+    yield from index.member_prefixes.get(body[:PREFIX_BUCKET], ())
+    for n in index.member_heads:
+        if len(body) > n:
+            yield from index.member_prefixes.get(body[:n], ())
 
 
 def _take(into: set[int], ids: int | frozenset[int] | None) -> None:

@@ -231,13 +231,6 @@ def test_a_substring_inside_a_longer_substring_term(known_gaps: Engine) -> None:
     same_hits(known_gaps, "#proanatips")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a Han, kana or Hangul prefix shorter than _compile.PREFIX_BUCKET (the loader allows "
-    "two characters, docs/normalization.md) matches only the token that is the prefix itself: "
-    "the index files it under its whole text and a query token is looked up under its first "
-    "four characters",
-)
 @pytest.mark.parametrize("query", ["自殺したい", "自殺者", "プロアナ", "자해하다"])
 def test_a_short_dense_prefix_inside_a_longer_token(known_gaps: Engine, query: str) -> None:
     same_hits(known_gaps, query)
