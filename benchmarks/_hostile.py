@@ -596,7 +596,7 @@ def stress_rules(
         yield root
 
 
-BUILD_TIME_CACHES = frozenset({"interventions._scripts.arabizi_table"})
+BUILD_TIME_CACHES = frozenset({"interventions._scripts._arabizi_table"})
 """``functools`` caches that hold what building an engine builds (the Arabizi table of a rule
 set's Arabic words, made by ``Engine(...)`` before its first query): a fresh process has them
 before the first query too, so they are kept; their memos of inputs are emptied."""

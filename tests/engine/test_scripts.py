@@ -348,3 +348,18 @@ def test_arabizi_word_memo_equals_full_path(
 ) -> None:
     fast_equals_full(engine, query, locale)
     fast_equals_full(arabic_pack, query, locale)
+
+
+def test_two_engines_of_equal_rules_share_one_arabizi_table_found_by_identity() -> None:
+    """A reloaded engine holds a word set equal to the old one's: the table is shared, and
+    each set finds it by identity, never by comparing 20,000 words per lookup."""
+    from interventions import _scripts
+
+    words = frozenset({"انتحار", "اموت", "ضرب"})
+    twin = frozenset(set(words))
+    assert twin is not words and twin == words
+    table = _scripts.arabizi_table(words)
+    assert _scripts.arabizi_table(twin) is table
+    for s in (words, twin):
+        held = _scripts._ARABIZI_BY_ID[id(s)]
+        assert held[0] is s and held[1] is table
