@@ -11,8 +11,7 @@ from interventions._engine import Engine, Explanation
 from interventions._errors import ArtifactError, InputError, InterventionsError, RuleFileError
 from interventions._loader import load_rules
 from interventions._model import Action, Intent, Resource, RuleSet, TermKind
-
-__version__ = "0.1.0"
+from interventions._version import __version__
 
 __all__ = [
     "Action",

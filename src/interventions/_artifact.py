@@ -55,6 +55,7 @@ from interventions._model import (
 )
 from interventions._normalize import normalize
 from interventions._regex_risk import regex_load_problem
+from interventions._version import __version__
 
 __all__ = [
     "FORMAT_NAME",
@@ -115,13 +116,6 @@ def normalizer_fingerprint() -> str:
                 digest.update("\x1f".join(parts).encode("utf-8", "surrogatepass") + b"\x1e")
             digest.update(b"\x1d")
     return digest.hexdigest()[:16]
-
-
-def _library_version() -> str:
-    # Imported late: the package's __init__ imports the engine, which may import this module.
-    from interventions import __version__
-
-    return __version__
 
 
 class ArtifactHeader(TypedDict):
@@ -350,7 +344,7 @@ def artifact_bytes(
     header = ArtifactHeader(
         format=FORMAT_NAME,
         format_version=FORMAT_VERSION,
-        library_version=_library_version(),
+        library_version=__version__,
         normalizer=normalizer_fingerprint(),
         ruleset_version=ruleset.version,
         rules=len(ruleset.rules),
@@ -397,7 +391,7 @@ def _check_header(header: ArtifactHeader, payload: bytes, where: str) -> None:
     if version != FORMAT_VERSION:
         raise ArtifactError(
             f"{where}: format version {version!r}, but this library (interventions "
-            f"{_library_version()}) reads version {FORMAT_VERSION} only; recompile it with "
+            f"{__version__}) reads version {FORMAT_VERSION} only; recompile it with "
             "`interventions compile`"
         )
     expected = header.get("payload_bytes")

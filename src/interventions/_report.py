@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from interventions._version import __version__
+
 __all__ = ["render_batch_html", "render_diff_html", "render_diff_text", "write_html"]
 
 MAX_SHOWN_CHARS = 200
@@ -143,8 +145,6 @@ def _tile(label: str, value: str, css: str = "") -> str:
 
 def _page(title: str, subtitle: str, body: Iterable[str]) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    from interventions import __version__
-
     return "".join(
         [
             '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">',

@@ -45,6 +45,7 @@ from interventions._metrics import DecisionCounter
 from interventions._openapi import MAX_BATCH, MAX_BODY, MAX_LOCALE, openapi
 from interventions._prometheus import DecisionCollector
 from interventions._shadow import ShadowEngine
+from interventions._version import __version__
 
 __all__ = ["JsonFormatter", "create_app", "log_config"]
 
@@ -371,7 +372,7 @@ def create_app(
     service = _Service(Path(rules), None if candidate is None else Path(candidate), key, counter)
     registry = CollectorRegistry(auto_describe=True)
     registry.register(DecisionCollector(counter, lambda: service.serving.shadow))
-    doc = json.dumps(openapi(version=_version(), admin=admin_token is not None)).encode()
+    doc = json.dumps(openapi(version=__version__, admin=admin_token is not None)).encode()
 
     def timed(endpoint: str, handler: Callable[[Request], Awaitable[Response]]) -> Any:
         histogram = _REQUESTS.labels(endpoint)
@@ -544,9 +545,3 @@ class _AccessLog:
             if decisions:
                 fields["decisions"] = decisions
             _event(logging.INFO, "request", **fields)
-
-
-def _version() -> str:
-    from interventions import __version__
-
-    return __version__

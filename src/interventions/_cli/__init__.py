@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from interventions._cli import _batch, _check, _compile, _diff, _lint, _schema, _serve, _test
 from interventions._errors import InterventionsError
+from interventions._version import __version__
 
 __all__ = ["main"]
 
@@ -19,17 +20,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="interventions",
         description="Check search queries against intervention rules.",
     )
-    parser.add_argument("--version", action="version", version=f"interventions {_version()}")
+    parser.add_argument("--version", action="version", version=f"interventions {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMANDS:
         module.register(sub)
     return parser
-
-
-def _version() -> str:
-    from interventions import __version__
-
-    return __version__
 
 
 INTERRUPTED = 130
