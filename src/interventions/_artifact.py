@@ -51,6 +51,7 @@ from interventions._model import (
     Status,
     Term,
     TermKind,
+    UnlessScope,
     Window,
 )
 from interventions._normalize import normalize
@@ -221,7 +222,7 @@ def _rule_data(r: Rule, table: _TermTable) -> dict[str, Any]:
         "description": r.description,
         "terms": [table.ref(t) for t in r.terms],
         "unless": [table.ref(t) for t in r.unless],
-        "unless_scope": r.unless_scope,
+        "unless_scope": r.unless_scope.value,
         "match": [_example_data(e) for e in r.match_examples],
         "no_match": [_example_data(e) for e in r.no_match_examples],
         "references": list(r.references),
@@ -726,7 +727,9 @@ def _decode_rule(obj: Any, table: list[_DecodedCore], where: str) -> Rule:
         card=_get(obj, "card", str, where),
         terms=_decode_terms(terms, table, f"{where}.terms"),
         unless=_decode_terms(unless, table, f"{where}.unless"),
-        unless_scope=_get(obj, "unless_scope", str, where),
+        unless_scope=_enum(
+            UnlessScope, _get(obj, "unless_scope", str, where), f"{where}.unless_scope"
+        ),
         priority=_get(obj, "priority", int, where),
         status=_enum(Status, _get(obj, "status", str, where), f"{where}.status"),
         languages=frozenset(_strs(_get(obj, "languages", list, where), f"{where}.languages")),

@@ -34,6 +34,7 @@ from interventions._model import (
     Status,
     Term,
     TermKind,
+    UnlessScope,
     Window,
 )
 from interventions._normalize import COLLAPSED, WEAK, collapse, normalize
@@ -107,7 +108,7 @@ class RuleInfo(NamedTuple):
     priority: int
     card: str
     languages: frozenset[str]
-    unless_scope: str
+    unless_scope: UnlessScope
     intent: Intent = Intent.HARM
     ignore_help_cue: bool = False
     shadow: bool = False

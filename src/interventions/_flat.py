@@ -38,7 +38,7 @@ from interventions._compile import (
     quiet_terms,
     unspaced_tables,
 )
-from interventions._model import Action, CardDefinition, Intent, TermKind, Window
+from interventions._model import Action, CardDefinition, Intent, TermKind, UnlessScope, Window
 from interventions._normalize import COLLAPSED
 from interventions._regex_risk import regex_load_problem
 from interventions._segment import Segmenter
@@ -94,7 +94,7 @@ def index_to_data(index: Index, card_data: Callable[[CardDefinition], Any]) -> d
                 r.priority,
                 r.card,
                 sorted(r.languages),
-                r.unless_scope,
+                r.unless_scope.value,
                 r.intent.value,
                 r.ignore_help_cue,
                 r.shadow,
@@ -505,7 +505,7 @@ def _index_from_data(
             p,
             card,
             frozenset(langs),
-            scope,
+            UnlessScope(scope),
             Intent(intent),
             _bool(ignore, "index.rules"),
             _bool(shadow, "index.rules"),

@@ -37,6 +37,7 @@ from interventions._model import (
     Status,
     Term,
     TermKind,
+    UnlessScope,
     Window,
 )
 from interventions._normalize import collapse, normalize
@@ -95,7 +96,7 @@ RESOURCE_KEYS = (
     "source",
     "verified",
 )
-UNLESS_SCOPES = ("query", "overlap")
+UNLESS_SCOPES = tuple(s.value for s in UnlessScope)
 
 MIN_PREFIX = 4
 MIN_SUBSTRING = 5
@@ -585,7 +586,11 @@ def _parse_rule(item: Any, line: int, category: str, file_card: str | None, wher
     for t in unless:
         if t.kind is TermKind.NEAR:
             raise where.error("near terms are for terms, not for unless", t.line)
-    scope = _choice(m, "unless_scope", UNLESS_SCOPES, where) if "unless_scope" in m else "query"
+    scope = (
+        UnlessScope(_choice(m, "unless_scope", UNLESS_SCOPES, where))
+        if "unless_scope" in m
+        else UnlessScope.QUERY
+    )
     if "unless_scope" in m and not unless:
         raise where.error("unless_scope without unless terms", _line(m, "unless_scope"))
     references = _references(m, where) if "references" in m else ()

@@ -20,6 +20,7 @@ __all__ = [
     "Status",
     "Term",
     "TermKind",
+    "UnlessScope",
     "Window",
 ]
 
@@ -110,6 +111,16 @@ class Status(enum.StrEnum):
     DEPRECATED = "deprecated"
 
 
+class UnlessScope(enum.StrEnum):
+    """Where a rule's ``unless`` exception must be to cancel a match.
+
+    ``query`` (the default): anywhere in the query. ``overlap``: only overlapping the match.
+    """
+
+    QUERY = "query"
+    OVERLAP = "overlap"
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """One term of a rule as written, with where it was written.
@@ -170,7 +181,7 @@ class Rule:
     card: str
     terms: tuple[Term, ...]
     unless: tuple[Term, ...] = ()
-    unless_scope: str = "query"
+    unless_scope: UnlessScope = UnlessScope.QUERY
     priority: int = 0
     status: Status = Status.STABLE
     languages: frozenset[str] = frozenset()

@@ -21,9 +21,8 @@ from interventions._loader import (
     NEAR_MAX_GROUPS,
     NEAR_MAX_WINDOW,
     NEAR_WINDOW,
-    UNLESS_SCOPES,
 )
-from interventions._model import CONTACT_KEYS, Action, Intent, Status
+from interventions._model import CONTACT_KEYS, Action, Intent, Status, UnlessScope
 
 __all__ = ["SCHEMA_DIALECT", "card_file_schema", "dumps", "rule_file_schema"]
 
@@ -117,7 +116,7 @@ RULE_PROPERTIES: dict[str, Schema] = {
         "description": "Exceptions that cancel the rule (same term syntax).",
     },
     "unless_scope": {
-        "enum": list(UNLESS_SCOPES),
+        "enum": [s.value for s in UnlessScope],
         "description": "query: an exception anywhere cancels; overlap: only where it overlaps.",
     },
     "examples": {"$ref": "#/$defs/examples"},
