@@ -22,6 +22,7 @@ unmatchable, and every token knows its span in the original query.
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ __all__ = [
     "Normalized",
     "Step",
     "Token",
+    "TokenOrigin",
     "collapse",
     "normalize",
     "original_span",
@@ -106,6 +108,22 @@ _MAX_CHAIN = 4
 _ASCII_CONTROLS = {c: " " for c in [*range(32), 127]}
 
 
+class TokenOrigin(enum.StrEnum):
+    """Which reading of the query a token belongs to.
+
+    ``token``: the query's own tokens. ``joined``: tokens written apart by separators, joined
+    (``pro-ana`` → ``proana``). ``hashtag``: a camel-case word split (``ThinspoTips``).
+    ``segmented``: a glued word split into known words (see ``_segment``). ``arabizi``: Arabic
+    written in Latin letters and digits, read back into Arabic script.
+    """
+
+    TOKEN = "token"
+    JOINED = "joined"
+    HASHTAG = "hashtag"
+    SEGMENTED = "segmented"
+    ARABIZI = "arabizi"
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     """A token of the normalized query.
@@ -118,7 +136,7 @@ class Token:
     start: int
     end: int
     keys: tuple[str, ...]
-    origin: str = "token"  # token | joined | hashtag | segmented | arabizi
+    origin: TokenOrigin = TokenOrigin.TOKEN
     hashtag: bool = False  # written right after '#'
 
 
@@ -567,7 +585,7 @@ def _letter_words(
 
 def _join(tokens: list[Token] | tuple[Token, ...]) -> Token:
     text = "".join(t.text for t in tokens)
-    return Token(text, tokens[0].start, tokens[-1].end, token_keys(text), "joined")
+    return Token(text, tokens[0].start, tokens[-1].end, token_keys(text), TokenOrigin.JOINED)
 
 
 def _camel(
@@ -592,7 +610,7 @@ def _camel(
         piece = text[x:y]
         start = x if origin is None else origin[x]
         end = y if origin is None else origin[y - 1] + 1
-        pieces.append(Token(piece, start, end, token_keys(piece), "hashtag"))
+        pieces.append(Token(piece, start, end, token_keys(piece), TokenOrigin.HASHTAG))
     return tuple(pieces)
 
 
@@ -711,11 +729,11 @@ def token_steps(norm: Normalized) -> list[Step]:
         squeezed = [k[1:] for k in tok.keys if k.startswith((COLLAPSED, WEAK))]
         if squeezed:
             collapsed.append(f"{tok.text}→{'|'.join(squeezed)}")
-    joined = [t.text for s in norm.sequences[1:] for t in s if t.origin == "joined"]
+    joined = [t.text for s in norm.sequences[1:] for t in s if t.origin is TokenOrigin.JOINED]
     hashtags = [
         " + ".join(t.text for t in s)
         for s in norm.sequences[1:]
-        if s[0].origin in ("hashtag", "segmented")
+        if s[0].origin in (TokenOrigin.HASHTAG, TokenOrigin.SEGMENTED)
     ]
     return [
         Step("tokens", " ".join(t.text for t in tokens)),

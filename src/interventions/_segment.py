@@ -50,6 +50,7 @@ from interventions._normalize import (
     WEAK,
     Normalized,
     Token,
+    TokenOrigin,
     collapse,
     original_span,
     token_keys,
@@ -467,7 +468,8 @@ class Segmenter:
             return norm
         extra: list[tuple[Token, ...]] = []
         candidates = [*norm.tokens]
-        candidates += [t for seq in norm.sequences[1:] for t in seq if t.origin == "joined"]
+        joined = TokenOrigin.JOINED
+        candidates += [t for seq in norm.sequences[1:] for t in seq if t.origin is joined]
         complete = norm.complete
         word_starts = [m.start() for m in _WORD.finditer(norm.query)]
         spent: dict[int, int] = {}
@@ -503,7 +505,7 @@ class Segmenter:
                                 tok.start,
                                 tok.end,
                                 _collapsed_keys(p) if squeezed else token_keys(p),
-                                "segmented",
+                                TokenOrigin.SEGMENTED,
                             )
                             for p in pieces
                         )
@@ -580,7 +582,8 @@ def arabizi_reading(norm: Normalized, words: frozenset[str]) -> tuple[Token, ...
             continue
         keys = tuple(dict.fromkeys(k for w in read for k in token_keys(w)))
         hashtag = a > 0 and text[a - 1] == "#"  # as the token's
-        found.append((inside[0], inside[-1], Token(read[0], start, end, keys, "arabizi", hashtag)))
+        tok = Token(read[0], start, end, keys, TokenOrigin.ARABIZI, hashtag)
+        found.append((inside[0], inside[-1], tok))
     if not found:
         return None
     out: list[Token] = []

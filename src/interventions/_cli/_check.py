@@ -76,7 +76,7 @@ def _emit(engine: Engine, query: str, args: argparse.Namespace) -> bool:
                         "span": [t.start, t.end],
                         "text": t.text,
                         "keys": list(t.keys),
-                        "origin": t.origin,
+                        "origin": t.origin.value,
                     }
                     for t in seq
                 ]
