@@ -44,7 +44,6 @@ from interventions._normalize import (
     Normalized,
     Step,
     Token,
-    normalize,
     token_steps,
 )
 from interventions._scripts import arabizi_table
@@ -492,7 +491,7 @@ class Engine:
         return self._check_fully(query, locale, day)
 
     def _check_fully(self, query: str, locale: str | None, day: dt.date | None = None) -> Decision:
-        norm = self._index.segmenter.extend(normalize(query))
+        norm = self._index.segmenter.read(query)
         hits, complete = find_hits_bounded(self._index, norm, self._fuzzy)
         complete = complete and norm.complete
         if not hits:
@@ -636,7 +635,7 @@ class Engine:
         return hits
 
     def _profile(self, word: str) -> tuple[Normalized, list[Hit], frozenset[int], frozenset[int]]:
-        norm = self._index.segmenter.extend(normalize(word))
+        norm = self._index.segmenter.read(word)
         return norm, *word_profile(self._index, norm, self._fuzzy)
 
     def _chunk(self, word: str) -> _Chunk:
@@ -677,7 +676,7 @@ class Engine:
             pos = query.find(word, pos)
             sequences = readings.get(word)
             if sequences is None:
-                sequences = self._index.segmenter.extend(normalize(word)).sequences
+                sequences = self._index.segmenter.read(word).sequences
                 readings.put(word, sequences)
             if len(sequences) != 1:
                 return None
@@ -729,7 +728,7 @@ class Engine:
         if not isinstance(query, str):
             raise TypeError(f"query must be str, not {type(query).__name__}")
         steps: list[Step] = []
-        norm = self._index.segmenter.extend(normalize(query, trace=steps))
+        norm = self._index.segmenter.read(query, trace=steps)
         steps.extend(token_steps(norm))
         decision = self.check(query, locale=locale, at=at)
         return Explanation(norm.query, tuple(steps), norm.sequences, decision)

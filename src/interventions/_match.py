@@ -26,7 +26,7 @@ from interventions._compile import (
 )
 from interventions._memo import Memo
 from interventions._model import TermKind
-from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse, normalize
+from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse
 
 __all__ = [
     "REGEX_TIMEOUT",
@@ -590,7 +590,7 @@ def resolve_near(
         if tid in parts:
             anchors.setdefault(parts[tid], []).append((start, end))
     if norm is None:
-        norm = index.segmenter.extend(normalize(query))
+        norm = index.segmenter.read(query)
     word_of = word_index(query)
     for near_tid, spans in anchors.items():
         window, ordered, anchor, groups = index.near[near_tid]

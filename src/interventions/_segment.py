@@ -49,9 +49,11 @@ from interventions._normalize import (
     STRONG_COLLAPSE,
     WEAK,
     Normalized,
+    Step,
     Token,
     TokenOrigin,
     collapse,
+    normalize,
     original_span,
     token_keys,
 )
@@ -461,6 +463,13 @@ class Segmenter:
         )
 
     # -- readings of a normalized query ---------------------------------------------------------
+
+    def read(self, query: str, *, trace: list[Step] | None = None) -> Normalized:
+        """Read a query (or one word of it) as the engine does: :func:`normalize`, then the
+        readings of hashtags and glued words (:meth:`extend`). The one way queries are read:
+        the engine's paths, explain, the rule tests and the differential tests call it.
+        ``trace`` receives normalize's steps."""
+        return self.extend(normalize(query, trace=trace))
 
     def extend(self, norm: Normalized) -> Normalized:
         """``norm`` with the extra readings of every token that splits into known words."""

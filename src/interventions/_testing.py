@@ -22,7 +22,6 @@ from interventions._engine import Engine
 from interventions._errors import InterventionsError, RuleFileError
 from interventions._match import find_hits
 from interventions._model import Action, Intent, RuleSet, Status
-from interventions._normalize import normalize
 from interventions._yaml import TooLargeError, YList, YMap, read_bounded, read_yaml
 
 __all__ = [
@@ -345,7 +344,7 @@ def cues_found(engine: Engine, query: str) -> set[str]:
     rules = index.rules
     if not any(r.intent is Intent.CUE for r in rules):
         return set()
-    norm = index.segmenter.extend(normalize(query))
+    norm = index.segmenter.read(query)
     return {
         rules[index.term_rule[tid]].id
         for tid, _, _ in find_hits(index, norm)

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from interventions import Action, Engine
 from interventions._match import find_hits, resolve_near
-from interventions._normalize import normalize
 from interventions._reference import reference_hits
 
 FRAGMENTS = [
@@ -33,7 +32,7 @@ noisy = st.tuples(queries, st.text(max_size=6), queries).map("".join)
 
 def same_hits(engine: Engine, query: str) -> None:
     index = engine._index
-    norm = index.segmenter.extend(normalize(query))
+    norm = index.segmenter.read(query)
     fast = resolve_near(index, query, find_hits(index, norm), norm)
     assert set(fast) == set(reference_hits(engine.ruleset, norm)), query
 

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from interventions import Engine, RuleFileError, load_rules
 from interventions._artifact import write_artifact
 from interventions._match import find_hits, resolve_near
-from interventions._normalize import normalize
 from interventions._reference import reference_hits
 
 NEAR_RULES = Path(__file__).parent.parent / "data" / "near_rules"
@@ -104,7 +103,7 @@ FRAGMENTS = [
 def test_near_fast_path_equals_the_reference(query: str) -> None:
     engine = _ENGINE
     index = engine._index
-    norm = index.segmenter.extend(normalize(query))
+    norm = index.segmenter.read(query)
     fast = resolve_near(index, query, find_hits(index, norm), norm)
     assert set(fast) == set(reference_hits(engine.ruleset, norm)), query
 

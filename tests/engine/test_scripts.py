@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from interventions import Engine, RuleFileError, load_rules
 from interventions._match import find_hits, resolve_near
-from interventions._normalize import Normalized, normalize
+from interventions._normalize import Normalized
 from interventions._reference import reference_hits
 from interventions._scripts import script_of
 
@@ -209,7 +209,7 @@ BENIGN_LATIN = [
 @pytest.mark.parametrize("query", BENIGN_LATIN)
 def test_benign_latin_with_digits_gets_no_arabic_reading(shipped: Engine, query: str) -> None:
     index = shipped._index
-    norm = index.segmenter.extend(normalize(query))
+    norm = index.segmenter.read(query)
     assert not [t for seq in norm.sequences for t in seq if t.origin == "arabizi"], query
     before = shipped.check(query)
     assert all(not m.rule_id.startswith("ar.") for m in before.matches), query
@@ -236,7 +236,7 @@ def test_an_arabizi_reading_never_fires_a_rule_written_in_latin_letters(engine: 
     for query in ("ente7ar", "inti7ar", "enti7ar"):
         rules = {m.rule_id for m in engine.check(query).matches}
         assert rules == {"s.arabizi"}, (query, rules)
-    norm = engine._index.segmenter.extend(normalize("ente7ar 3ayez da3esh"))
+    norm = engine._index.segmenter.read("ente7ar 3ayez da3esh")
     readings = [t for seq in norm.sequences for t in seq if t.origin == "arabizi"]
     assert readings
     for tok in readings:
@@ -270,7 +270,7 @@ def test_arabizi_readings_of_the_shipped_rules_reach_only_terms_written_in_arabi
     # topic words of near terms), which are there for Arabic queries; never a Latin-written term
     index = shipped._index
     for query in ARABIZI_SHIPPED:
-        norm = index.segmenter.extend(normalize(query))
+        norm = index.segmenter.read(query)
         readings = [seq for seq in norm.sequences if any(t.origin == "arabizi" for t in seq)]
         assert readings, query
         only = Normalized(norm.query, norm.text, tuple(readings), norm.truncated, norm.origin)
@@ -311,7 +311,7 @@ def arabic_pack(shipped: Engine) -> Engine:
 
 def same_hits(engine: Engine, query: str) -> None:
     index = engine._index
-    norm = index.segmenter.extend(normalize(query))
+    norm = index.segmenter.read(query)
     fast = resolve_near(index, query, find_hits(index, norm), norm)
     assert set(fast) == set(reference_hits(engine.ruleset, norm)), query
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interventions._normalize import COLLAPSED, WEAK, normalize
+from interventions._normalize import COLLAPSED, WEAK
 from interventions._segment import (
     MAX_SPLIT_OFF,
     MAX_TAIL,
@@ -91,12 +91,12 @@ def test_unknown_pieces_have_limits() -> None:
 def test_collapsed_readings_stay_in_the_collapsed_namespace() -> None:
     vocabulary = frozenset({"buddy", "moja"})
     seg = Segmenter.build(vocabulary, frozenset({"ana", "collarbonechallenge"}))
-    norm = seg.extend(normalize("#mojacolllllarbonechallenge"))
+    norm = seg.read("#mojacolllllarbonechallenge")
     segmented = [s for s in norm.sequences if s[0].origin == "segmented"]
     keys = {t.text: t.keys for s in segmented for t in s}
     assert keys["colarbonechalenge"] == (COLLAPSED + "colarbonechalenge",)
     # a short collapsed piece is weak: #annabuddy does not hold the code word 'ana'
-    norm = seg.extend(normalize("#annabuddy"))
+    norm = seg.read("#annabuddy")
     pieces = [t for s in norm.sequences if s[0].origin == "segmented" for t in s]
     assert all(t.keys != ("ana",) for t in pieces)
     assert any(t.keys == (WEAK + "ana",) for t in pieces)
