@@ -19,12 +19,16 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 import regex
 
-from interventions._function_words import FUNCTION_WORDS
+from interventions._anchors import (
+    PREFIX_BUCKET,
+    near_anchor,
+    near_anchor_problem,
+)
+from interventions._anchors import function_tokens as _function_tokens
 from interventions._model import (
     Action,
     CardDefinition,
@@ -37,7 +41,7 @@ from interventions._model import (
     UnlessScope,
     Window,
 )
-from interventions._normalize import COLLAPSED, WEAK, collapse, normalize
+from interventions._normalize import COLLAPSED, WEAK, collapse
 from interventions._scripts import is_unspaced_term, unspaced_min
 from interventions._segment import Segmenter
 
@@ -71,8 +75,6 @@ __all__ = [
 
 MAX_FUZZY_TOKEN = 32
 """Tokens longer than this are not fuzzy-matched (fuzzy terms are at most 30 letters)."""
-
-PREFIX_BUCKET = 4
 
 UNSPACED_MARK = "\x03"
 """Marks, in ``Index.substrings``, a term found inside runs of an unspaced script."""
@@ -154,44 +156,6 @@ class TermRow(NamedTuple):
 NearSpec = tuple[int, bool, int, tuple[tuple[tuple[Matcher, ...], ...], ...]]
 """A near term as the matcher needs it: (window in words, ordered, anchor group, groups), each
 group a tuple of alternatives, each alternative the matchers of its tokens."""
-
-
-def near_anchor(term: Term) -> int:
-    """The group of a near term that the index looks up: the one least likely to be in an
-    ordinary query (no function words or one- and two-letter words, then the fewest
-    alternatives), so that ``me`` or ``mnie`` never makes a query look at the term."""
-    function = _function_tokens()
-
-    def weak(alt: Term) -> bool:
-        return all(tok in function or len(tok) < 3 for tok in alt.tokens)
-
-    def short_prefix(alt: Term) -> bool:
-        # prefixes are indexed by their first PREFIX_BUCKET characters
-        pairs = zip(alt.tokens, alt.prefix_tokens, strict=True)
-        return any(p and len(t) < PREFIX_BUCKET for t, p in pairs)
-
-    return min(
-        range(len(term.groups)),
-        key=lambda g: (
-            any(short_prefix(a) for a in term.groups[g]),
-            any(weak(a) for a in term.groups[g]),
-            len(term.groups[g]),
-            g,
-        ),
-    )
-
-
-def near_anchor_problem(term: Term) -> str | None:
-    """Why a near term has no group the index can look up, or None."""
-    group = term.groups[near_anchor(term)]
-    for alt in group:
-        for tok, is_prefix in zip(alt.tokens, alt.prefix_tokens, strict=True):
-            if is_prefix and len(tok) < PREFIX_BUCKET:
-                return (
-                    f"every group has a prefix shorter than {PREFIX_BUCKET} letters "
-                    f"({tok}*): give one group whole words or longer prefixes"
-                )
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,12 +249,6 @@ def deletions(s: str, depth: int) -> set[str]:
         frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         out |= frontier
     return out
-
-
-@lru_cache(maxsize=1)
-def _function_tokens() -> frozenset[str]:
-    """The function words as the normalizer folds them (``się`` → ``sie``)."""
-    return frozenset(t.text for word in FUNCTION_WORDS for t in normalize(word).tokens)
 
 
 def live_terms(ruleset: RuleSet) -> tuple[tuple[Rule, ...], list[TermRow]]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import regex
 
-from interventions._compile import near_anchor_problem
+from interventions._anchors import near_anchor_problem
 from interventions._errors import InputError, RuleFileError
 from interventions._model import (
     CONTACT_KEYS,

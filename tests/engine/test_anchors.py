@@ -41,7 +41,7 @@ def test_phrases_are_not_anchored_on_function_words(shipped: Engine) -> None:
 
 
 def test_function_words_are_folded_like_queries() -> None:
-    from interventions._compile import _function_tokens
+    from interventions._anchors import function_tokens as _function_tokens
 
     folded = _function_tokens()
     for word in ("się", "för", "är", "über", "że"):
