@@ -20,7 +20,6 @@ __all__ = [
     "TooLargeError",
     "YList",
     "YMap",
-    "line_of",
     "read_bounded",
     "read_yaml",
 ]
@@ -66,10 +65,6 @@ class YList(list[Any]):
 
     line: int
     item_lines: list[int]
-
-
-def line_of(value: Any, default: int) -> int:
-    return int(getattr(value, "line", default))
 
 
 def read_yaml(path: Path, display: str) -> Any:
