@@ -3,7 +3,15 @@
     InterventionsError              (base of everything this library raises on purpose)
     ├── RuleFileError               a rule or card file is wrong: carries path, line, rule id
     ├── ArtifactError               a compiled rule set is unreadable, tampered or too new/old
-    └── InputError (ValueError)     an argument the caller passed cannot be used (e.g. a locale)
+    ├── InputError (ValueError)     an argument the caller passed cannot be used (e.g. a locale)
+    │   └── OutputError             the CLI cannot write an output file (_cli._output)
+    ├── CaseFileError               a case file of ``interventions test`` (tools, _testing)
+    ├── LintConfigError             lint's config, a word list or wordfreq (tools, _lint)
+    └── UnguardedMainError          ``jobs > 1`` from a script without a main guard (tools)
+
+Internal signals that never leave the library (``_flat.FlatIndexError`` becomes an
+``ArtifactError``, ``_batch.LineError`` a counted unreadable line, ``_yaml.TooLargeError`` the
+reader's own error) are not part of the tree.
 
 A query is never an error: any ``str`` gets a decision. A query that is not a ``str`` is a
 programming error and raises the built-in ``TypeError``.
