@@ -208,14 +208,14 @@ def test_every_file_a_reader_takes_is_size_checked_before_it_is_read(
     """A word list, a vocabulary or a case file past its limit is a clear error, and is never
     read whole (at most one byte past the limit)."""
     from interventions import _lint, _testing, _yaml
-    from interventions._lint import LintConfigError
+    from interventions._lint import LintConfigError, _vocabulary
     from interventions._testing import CaseFileError
 
     big = tmp_path / "big.tsv"
     big.write_text("query\n" + "word\n" * 1000, encoding="utf-8")
     with pytest.raises(_yaml.TooLargeError):
         _yaml.read_bounded(big, 100)
-    monkeypatch.setattr(_lint, "MAX_WORD_LIST_BYTES", 100)
+    monkeypatch.setattr(_vocabulary, "MAX_WORD_LIST_BYTES", 100)  # the module that reads it
     with pytest.raises(LintConfigError, match="100 bytes"):
         _lint.read_vocabulary(big)
     monkeypatch.setattr(_testing, "MAX_CASE_FILE_BYTES", 100)
