@@ -49,7 +49,12 @@ __all__ = [
     "is_lexicon_file",
     "load_rules",
     "load_rules_from_texts",
+    "merge_lexicons",
+    "parse_card",
+    "parse_lexicon_doc",
     "parse_locale_key",
+    "parse_rule_doc",
+    "read_vocabulary_file",
     "rule_files",
 ]
 
@@ -646,7 +651,7 @@ def is_lexicon_file(doc: Any) -> bool:
     return isinstance(doc, YMap) and "lexicons" in doc and "rules" not in doc
 
 
-def _parse_lexicon_doc(doc: Any, display: str) -> list[Lexicon]:
+def parse_lexicon_doc(doc: Any, display: str) -> list[Lexicon]:
     """``lexicons: {partner: {en: [...], pl: [...]}, help: [...]}``: a name is a list of terms,
     or a mapping language -> list of terms."""
     where = _Where(display)
@@ -688,7 +693,7 @@ def _lexicon_items(value: Any, line: int, name: str, where: _Where) -> list[Term
     return terms
 
 
-def _merge_lexicons(found: Iterable[Lexicon]) -> dict[str, Lexicon]:
+def merge_lexicons(found: Iterable[Lexicon]) -> dict[str, Lexicon]:
     """Lexicons of the same name in several files (one per language pack) are one list."""
     merged: dict[str, Lexicon] = {}
     for lex in found:
@@ -709,11 +714,11 @@ def _merge_lexicons(found: Iterable[Lexicon]) -> dict[str, Lexicon]:
 def _parse_rule_file(
     path: Path, display: str, lexicons: dict[str, Lexicon] | None = None
 ) -> tuple[list[Rule], int]:
-    rules, card_line, _ = _parse_rule_doc(read_yaml(path, display), display, lexicons)
+    rules, card_line, _ = parse_rule_doc(read_yaml(path, display), display, lexicons)
     return rules, card_line
 
 
-def _parse_rule_doc(
+def parse_rule_doc(
     doc: Any, display: str, lexicons: dict[str, Lexicon] | None = None
 ) -> tuple[list[Rule], int, set[str]]:
     """A rule file's rules, the line of its card, and the lexicons it used."""
@@ -816,7 +821,7 @@ def _note(m: YMap, where: _Where) -> tuple[str, tuple[tuple[str, str], ...]]:
     return dict(notes)["default"], tuple(sorted(n for n in notes if n[0] != "default"))
 
 
-def _parse_card(path: Path, display: str) -> CardDefinition:
+def parse_card(path: Path, display: str) -> CardDefinition:
     where = _Where(display)
     m = _mapping(read_yaml(path, display), 1, "a card file", where)
     _check_keys(m, CARD_KEYS, ("id", "text", "resources"), "a card", where)
@@ -1044,7 +1049,7 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
 
     cards: dict[str, CardDefinition] = {}
     for p in card_files:
-        card = _parse_card(p, display(p))
+        card = parse_card(p, display(p))
         if card.id in cards:
             raise RuleFileError(
                 f"card {card.id!r} is defined twice (also in {cards[card.id].path})",
@@ -1053,11 +1058,8 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
         cards[card.id] = card
 
     docs = [(p, read_yaml(p, display(p))) for p in rule_paths]
-    lexicons = _merge_lexicons(
-        lex
-        for p, doc in docs
-        if is_lexicon_file(doc)
-        for lex in _parse_lexicon_doc(doc, display(p))
+    lexicons = merge_lexicons(
+        lex for p, doc in docs if is_lexicon_file(doc) for lex in parse_lexicon_doc(doc, display(p))
     )
     used: set[str] = set()
     rules: dict[str, Rule] = {}
@@ -1065,7 +1067,7 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
     for p, doc in docs:
         if is_lexicon_file(doc):
             continue
-        parsed, _, used_here = _parse_rule_doc(doc, display(p), lexicons)
+        parsed, _, used_here = parse_rule_doc(doc, display(p), lexicons)
         used |= used_here
         for rule in parsed:
             if rule.id in rules:
@@ -1090,7 +1092,7 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
     )
     vocabulary: set[str] = set()
     for p in vocab_files:
-        vocabulary |= _read_vocabulary(p, display(p))
+        vocabulary |= read_vocabulary_file(p, display(p))
 
     digest = hashlib.sha256()
     for p in [*rule_paths, *card_files, *vocab_files]:
@@ -1109,7 +1111,7 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
     )
 
 
-def _read_vocabulary(path: Path, display: str) -> set[str]:
+def read_vocabulary_file(path: Path, display: str) -> set[str]:
     """One word per line; ``#`` starts a comment. Each word must normalize to one token."""
     where = _Where(display)
     try:

@@ -9,13 +9,13 @@ from typing import Any
 from interventions._errors import RuleFileError
 from interventions._lint._findings import Finding, Severity
 from interventions._loader import (
-    _merge_lexicons,
-    _parse_card,
-    _parse_lexicon_doc,
-    _parse_rule_doc,
-    _read_vocabulary,
     is_lexicon_file,
     load_rules,
+    merge_lexicons,
+    parse_card,
+    parse_lexicon_doc,
+    parse_rule_doc,
+    read_vocabulary_file,
     rule_files,
 )
 from interventions._model import CardDefinition, Intent, Lexicon, Rule, RuleSet
@@ -43,7 +43,7 @@ def _load(root: Path) -> tuple[RuleSet | None, list[Finding]]:
     cards: dict[str, CardDefinition] = {}
     for p in _yaml_files(root / "cards"):
         try:
-            card = _parse_card(p, str(p))
+            card = parse_card(p, str(p))
         except RuleFileError as exc:
             findings.append(_schema_finding(exc))
             continue
@@ -55,15 +55,15 @@ def _load(root: Path) -> tuple[RuleSet | None, list[Finding]]:
         try:
             doc = read_yaml(p, str(p))
             if is_lexicon_file(doc):
-                found.extend(_parse_lexicon_doc(doc, str(p)))
+                found.extend(parse_lexicon_doc(doc, str(p)))
             else:
                 docs.append((p, doc))
         except RuleFileError as exc:
             findings.append(_schema_finding(exc))
-    lexicons = _merge_lexicons(found)
+    lexicons = merge_lexicons(found)
     for p, doc in docs:
         try:
-            parsed, _, _ = _parse_rule_doc(doc, str(p), lexicons)
+            parsed, _, _ = parse_rule_doc(doc, str(p), lexicons)
         except RuleFileError as exc:
             findings.append(_schema_finding(exc))
             continue
@@ -72,7 +72,7 @@ def _load(root: Path) -> tuple[RuleSet | None, list[Finding]]:
     vocab_dir = root / "vocabulary"
     for p in sorted(vocab_dir.glob("*.txt")) if vocab_dir.is_dir() else []:
         try:
-            vocabulary |= _read_vocabulary(p, str(p))
+            vocabulary |= read_vocabulary_file(p, str(p))
         except RuleFileError as exc:
             findings.append(_schema_finding(exc))
     if not findings:
