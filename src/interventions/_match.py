@@ -24,7 +24,7 @@ from interventions._compile import (
     Slot,
     deletions,
 )
-from interventions._memo import Memo
+from interventions._memo import ByIdentity, Memo
 from interventions._model import TermKind
 from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse
 
@@ -328,7 +328,7 @@ class _FuzzyPlan:
         return {n: tuple(v) for n, v in out.items()}
 
 
-_FUZZY_PLANS: dict[int, tuple[dict[int, tuple[str, int]], _FuzzyPlan]] = {}
+_FUZZY_PLANS: ByIdentity[dict[int, tuple[str, int]], _FuzzyPlan] = ByIdentity(64)
 _FUZZY_COMPARE = 48
 """A key with at most this many terms of a length within reach is compared with each."""
 
@@ -336,15 +336,7 @@ _FUZZY_COMPARE = 48
 def _fuzzy_plan(index: Index) -> _FuzzyPlan:
     """The plan of ``index``'s fuzzy terms, kept per fuzzy table object, as
     :func:`group_table` keeps its tables."""
-    terms = index.fuzzy_terms
-    cached = _FUZZY_PLANS.get(id(terms))
-    if cached is not None and cached[0] is terms:
-        return cached[1]
-    plan = _FuzzyPlan(terms)
-    if len(_FUZZY_PLANS) >= 64:
-        _FUZZY_PLANS.clear()
-    _FUZZY_PLANS[id(terms)] = (terms, plan)
-    return plan
+    return _FUZZY_PLANS.get(index.fuzzy_terms, _FuzzyPlan)
 
 
 def _fuzzy_key(
@@ -558,20 +550,13 @@ class _GroupTable:
         return list(out)
 
 
-_GROUP_TABLES: dict[int, tuple[Sequence[tuple[Matcher, ...]], _GroupTable]] = {}
+_GROUP_TABLES: ByIdentity[Sequence[tuple[Matcher, ...]], _GroupTable] = ByIdentity(4096)
 
 
 def group_table(alternatives: Sequence[tuple[Matcher, ...]]) -> _GroupTable:
     """The table of a group, built once per group object of a compiled index (kept with the
     object, so an id reused after it is gone never returns a stale table)."""
-    cached = _GROUP_TABLES.get(id(alternatives))
-    if cached is not None and cached[0] is alternatives:
-        return cached[1]
-    table = _GroupTable(alternatives)
-    if len(_GROUP_TABLES) >= 4096:
-        _GROUP_TABLES.clear()
-    _GROUP_TABLES[id(alternatives)] = (alternatives, table)
-    return table
+    return _GROUP_TABLES.get(alternatives, _GroupTable)
 
 
 def resolve_near(

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
-__all__ = ["ENTRY_BYTES", "FLAG_BYTES", "Memo", "entry_bytes"]
+__all__ = ["ENTRY_BYTES", "FLAG_BYTES", "ByIdentity", "Memo", "entry_bytes"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -34,6 +34,34 @@ def entry_bytes(key: str, extra: int = 0) -> int:
     """The estimated bytes of an entry with a str ``key`` and a value costing ``extra`` bytes
     (0 for a value shared by many entries)."""
     return ENTRY_BYTES + sys.getsizeof(key) + extra
+
+
+class ByIdentity(Generic[K, V]):
+    """Values derived from objects (a compiled index's tables, a rule set's word set), found
+    again by the object itself: by its id, checked with ``is``, so an id reused after the object
+    is gone never returns a stale value, and an equal but distinct object (a second engine of the
+    same rules) is never compared whole. At most ``limit`` objects; then it starts afresh. One
+    dict operation per lookup: safe to share between threads (a race builds a value twice)."""
+
+    __slots__ = ("_held", "_limit")
+
+    def __init__(self, limit: int) -> None:
+        self._held: dict[int, tuple[K, V]] = {}
+        self._limit = limit
+
+    def get(self, key: K, build: Callable[[K], V]) -> V:
+        held = self._held.get(id(key))
+        if held is not None and held[0] is key:
+            return held[1]
+        value = build(key)
+        if len(self._held) >= self._limit:
+            self._held = {}
+        self._held[id(key)] = (key, value)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        held = self._held.get(id(key))
+        return held is not None and held[0] is key
 
 
 class Memo(Generic[K, V]):

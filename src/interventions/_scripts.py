@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
+from interventions._memo import ByIdentity
+
 __all__ = [
     "ARABIZI_DIGITS",
     "DENSE",
@@ -521,17 +523,10 @@ def arabizi_table(words: frozenset[str]) -> ArabiziTable:
     """The table of a rule set's words, built once per word set and found again by the set
     object itself: a dict keyed by an equal set would compare 20,000 words on every lookup
     (~1 ms) whenever two engines hold equal sets (a reload, a second engine of the same rules)."""
-    held = _ARABIZI_BY_ID.get(id(words))
-    if held is not None and held[0] is words:
-        return held[1]
-    table = _arabizi_table(words)
-    if len(_ARABIZI_BY_ID) >= 64:
-        _ARABIZI_BY_ID.clear()
-    _ARABIZI_BY_ID[id(words)] = (words, table)
-    return table
+    return _ARABIZI_BY_ID.get(words, _arabizi_table)
 
 
-_ARABIZI_BY_ID: dict[int, tuple[frozenset[str], ArabiziTable]] = {}
+_ARABIZI_BY_ID: ByIdentity[frozenset[str], ArabiziTable] = ByIdentity(64)
 
 
 @lru_cache(maxsize=8)
