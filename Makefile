@@ -47,14 +47,14 @@ typecheck: $(BIN)/.dev-installed
 	$(BIN)/mypy
 
 pytest: $(BIN)/.dev-installed
-	$(BIN)/pytest -n 2 -m "not slow and not spark"
+	$(BIN)/pytest -n 2 --dist worksteal -m "not slow and not spark"
 
 test: lint typecheck pytest
 
 # The quality sweeps marked `slow` (tests/quality, the full differential and wordfreq sweeps):
 # minutes on a 2-core machine, so not in `make test`; CI runs both.
 test-slow: $(BIN)/.dev-installed
-	$(BIN)/pytest -n 2 -m slow
+	$(BIN)/pytest -n 2 --dist worksteal -m slow
 
 # The Spark local-mode tests (tests/spark, marked `spark`): pyspark from the spark extra and a
 # JVM (Java 17); about 3 minutes on a 2-core machine, so a step of their own; CI runs it.

@@ -16,7 +16,7 @@ from interventions._match import MAX_LONG_WORD_FUZZY, MAX_MEMO_WORD
 from interventions._normalize import LONG_WORD_BUDGET, normalize
 from interventions._segment import SEGMENT_BUDGET
 
-from ..conftest import SHIPPED_RULES
+from ..conftest import MINI_RULES, SHIPPED_RULES
 
 RULESET = load_rules(SHIPPED_RULES)
 FRAGMENTS = ["th1n", "sp0", "pr0", "an4", "m14", "b0ne", "c4t", "k1ll", "5u1c", "1d3", "h4te"]
@@ -88,13 +88,14 @@ def test_an_incomplete_decision_that_found_nothing_fails_closed_when_asked() -> 
 def test_every_way_to_build_an_engine_takes_the_failure_policy() -> None:
     """A service that loads a compiled artefact chooses the policy as one built from YAML."""
     query = "zq9." * 200  # nothing harmful, but past the bound
-    data = artifact_bytes(RULESET)[0]
+    data = artifact_bytes(load_rules(MINI_RULES))[0]
     texts = {
-        str(p.relative_to(SHIPPED_RULES)): p.read_text(encoding="utf-8")
-        for p in SHIPPED_RULES.rglob("*.yaml")
+        str(p.relative_to(MINI_RULES)): p.read_text(encoding="utf-8")
+        for p in MINI_RULES.rglob("*")
+        if p.is_file() and p.suffix in (".yaml", ".txt")
     }
     for closed in (
-        Engine.from_path(SHIPPED_RULES, failure="closed"),
+        Engine.from_path(MINI_RULES, failure="closed"),
         Engine.from_bytes(data, failure="closed"),
         Engine.from_texts(texts, failure="closed"),
     ):

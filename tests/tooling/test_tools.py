@@ -123,6 +123,7 @@ def test_batch_and_diff_take_the_cli_table_options(tmp_path: Path) -> None:
     out = io.BytesIO()
     summary = tools.run_batch(
         log,
+        ruleset=MINI_RULES,
         query_column="q",
         locale_column="loc",
         at=dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
@@ -133,6 +134,6 @@ def test_batch_and_diff_take_the_cli_table_options(tmp_path: Path) -> None:
     header, first, *_ = out.getvalue().decode().splitlines()
     assert header.startswith("line,query,locale,action,") and first.startswith("1,#thinspo,pl-PL,")
     with pytest.raises(ValueError):
-        tools.run_batch(["x"], out_format="xml")
-    report = tools.diff_rules("rules", "rules", log, query_column="q", locale_column="loc")
+        tools.run_batch(["x"], ruleset=MINI_RULES, out_format="xml")
+    report = tools.diff_rules(MINI_RULES, MINI_RULES, log, query_column="q", locale_column="loc")
     assert report.changed == 0
