@@ -82,11 +82,15 @@ class Tally(Generic[T, K]):
         with self._lock:
             alive: list[_Local[T, K]] = []
             for local in self._locals:
+                # asked before the copies: a thread found ended has appended its last item, so
+                # what is copied next is all it recorded. (Asked after, a thread could append
+                # between the copies and its end, and its last items were folded away unseen.)
+                ended = not local.thread.is_alive()
                 with local.lock:
                     # list() and copy() are single C calls: the owner's append cannot tear them
                     pending = list(local.buffer)
                     counts = local.counts.copy()
-                if local.thread.is_alive():
+                if not ended:
                     alive.append(local)
                     total.update(counts)
                     if pending:
