@@ -94,3 +94,16 @@ def pytest_configure(config: pytest.Config) -> None:
             ):
                 if getattr(module, name, None) is real:
                     setattr(module, name, memo)
+
+
+class FakeClock:
+    """A stand-in for ``time.perf_counter`` (a slow machine, simulated): each reading moves
+    time on by ``step`` seconds."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from interventions import Engine, load_rules
 from interventions._memo import Memo, entry_bytes
 
-from ..conftest import SHIPPED_RULES
+from ..conftest import SHIPPED_RULES, SUPPORT_CARD
 
 
 def _size(key: str, value: int) -> int:
@@ -155,18 +155,11 @@ def test_letters_and_phrase_words_decide_as_without_the_memo(words: list[str]) -
     """Queries whose only loud words are single letters and a phrase's indexed word take a
     shortcut of set tests on a warm memo, and letters spelled out within one word are read
     with that word; they decide as an engine without the memo."""
-    texts = {"r.yaml": LETTER_RULES, "cards/support.yaml": CARD}
+    texts = {"r.yaml": LETTER_RULES, "cards/support.yaml": SUPPORT_CARD}
     warm = _warm_engine(texts)
     query = " ".join(words)
     assert warm.check(query) == _plain_engine(texts).check(query), query
 
-
-CARD = """\
-id: support
-text: {default: {title: T, body: B}}
-resources:
-  default: [{name: N, url: "https://example.org", source: s, verified: 2024-01-01}]
-"""
 
 _ENGINES: dict[str, Engine] = {}
 
@@ -186,7 +179,7 @@ def _plain_engine(texts: dict[str, str]) -> Engine:
 
 
 def test_the_shortcut_is_taken_and_right_for_letters_and_anchors() -> None:
-    engine = _warm_engine({"r.yaml": LETTER_RULES, "cards/support.yaml": CARD})
+    engine = _warm_engine({"r.yaml": LETTER_RULES, "cards/support.yaml": SUPPORT_CARD})
     assert engine.check("i want weather").action.value == "none"
     assert engine.check("home weather a").action.value == "none"
     assert engine._quiet_rest(["i", "a", "weather"], engine._words.flagged)

@@ -11,7 +11,7 @@ from interventions import Engine
 from interventions._match import REGEX_TIMEOUT, find_hits, regex_may_match
 from interventions._normalize import normalize
 
-from ..conftest import SUPPORT_CARD
+from ..conftest import SUPPORT_CARD, FakeClock
 
 RULES = """\
 category: self_harm
@@ -30,18 +30,6 @@ rules:
     terms: [{regex: "gamma"}]
     examples: {match: [gamma], no_match: [alpha]}
 """
-
-
-class FakeClock:
-    """Each reading moves time on by ``step`` seconds."""
-
-    def __init__(self, step: float) -> None:
-        self.now = 0.0
-        self.step = step
-
-    def __call__(self) -> float:
-        self.now += self.step
-        return self.now
 
 
 @pytest.fixture

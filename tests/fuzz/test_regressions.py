@@ -15,6 +15,7 @@ import pytest
 
 from interventions import Engine, RuleFileError, _match
 
+from ..conftest import FakeClock
 from ._engines import Ways, _hostile
 
 REGRESSIONS = Path(__file__).with_name("regressions.txt")
@@ -84,25 +85,15 @@ def test_the_regex_bound_is_spent_once_per_path(monkeypatch: pytest.MonkeyPatch)
     assert len(deadlines) <= 2
 
 
-class _Clock:
-    """Each reading moves time on by ``step`` seconds."""
-
-    def __init__(self, step: float) -> None:
-        self.now = 0.0
-        self.step = step
-
-    def __call__(self) -> float:
-        self.now += self.step
-        return self.now
-
-
 def test_a_regex_left_unrun_makes_the_decision_incomplete(monkeypatch: pytest.MonkeyPatch) -> None:
     """A slow machine, simulated: every clock reading is two regex budgets later, so the
     pattern never gets to run."""
     rules = Q_RULES.replace("(?:q|qq)+z", "alpha").replace("[qz]", "[alpha]")
     texts = {"r.yaml": rules, "cards/support.yaml": CARD}
     engines = [Engine.from_texts(texts, memo_size=0), Engine.from_texts(texts)]
-    monkeypatch.setattr("interventions._match.time.perf_counter", _Clock(2 * _match.REGEX_TIMEOUT))
+    monkeypatch.setattr(
+        "interventions._match.time.perf_counter", FakeClock(2 * _match.REGEX_TIMEOUT)
+    )
     for engine in engines:  # the full path, and the word memo's, which hands over to it
         decision = engine.check("alpha")
         assert not decision.intervenes and not decision.complete
