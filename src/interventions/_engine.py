@@ -31,6 +31,7 @@ from interventions._match import (
     find_hits_bounded,
     group_table,
     phrase_hits,
+    plain_word,
     regex_may_match,
     resolve_near,
     word_profile,
@@ -642,6 +643,14 @@ class Engine:
         known = self._words.get(word)  # in the old generation of the memo
         if known is not None:
             return known
+        plain = plain_word(self._index, word, self._fuzzy)
+        if plain is not None:  # most words: read the short way, nothing found
+            if self._index.regexes:
+                state = _Chunk(True, (), 1, 0, 0, plain.text, NOTHING, NOTHING, plain)
+            else:
+                state = _PLAIN
+            self._words.put(word, state)
+            return state
         norm, hits, anchors, members = self._profile(word)
         if not norm.complete or len(norm.text) > LONG_WORD:
             self._words.put(word, _LONG)  # read on the full path, under the query's work bound

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
 import regex
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from interventions._compile import (
@@ -26,7 +27,15 @@ from interventions._compile import (
 )
 from interventions._memo import ByIdentity, Memo
 from interventions._model import TermKind
-from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse
+from interventions._normalize import (
+    COLLAPSED,
+    WEAK,
+    Normalized,
+    Token,
+    collapse,
+    letters_text,
+    token_keys,
+)
 
 __all__ = [
     "REGEX_TIMEOUT",
@@ -39,6 +48,7 @@ __all__ = [
     "group_table",
     "matcher_accepts",
     "phrase_hits",
+    "plain_word",
     "regex_may_match",
     "regex_text",
     "resolve_near",
@@ -285,7 +295,9 @@ def _fuzzy(
                 hits.append((tid, tok.start, tok.end))
 
 
-_Near = tuple[tuple[int, str, int], ...]
+_Reach = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]
+"""Terms as (their texts, their ids, their distances), in id order."""
+_NO_REACH: _Reach = ((), (), ())
 
 
 class _FuzzyPlan:
@@ -298,14 +310,13 @@ class _FuzzyPlan:
     own (``key.translate(alphabet)`` keeps only those). Other keys are not looked up: on
     hostile input (long glued digits and leet) they were the costliest.
 
-    ``plain``/``squeezed``: for a key length, the terms (id, text compared, distance) whose
-    length is within their distance of it. When a key of 6 or more letters has few of them,
-    comparing with each is cheaper than its ~n^2/2 deletions and finds the same terms: at that
-    length the deletion lookup goes as deep as any term's distance, which finds every term
-    within it (a substitution or transposition is one deletion on each side, an insertion one
-    on one side)."""
+    ``near``/``near_squeezed``: for a key length, the terms whose length (squeezed, for a
+    squeezed key) is within their distance of it; ``two``/``two_squeezed``: those of distance
+    2. :func:`_fuzzy_key` takes the cheapest of three exact ways for a key: compare it with
+    every term near; look its deletions up one edit deep (all terms) and compare it with the
+    terms of distance 2; look its deletions up two edits deep."""
 
-    __slots__ = ("alphabet", "longest", "most", "plain", "squeezed")
+    __slots__ = ("alphabet", "longest", "most", "near", "near_squeezed", "two", "two_squeezed")
 
     def __init__(self, terms: dict[int, tuple[str, int]]) -> None:
         self.longest = min(MAX_FUZZY_TOKEN, max((len(t) + d for t, d in terms.values()), default=0))
@@ -313,24 +324,46 @@ class _FuzzyPlan:
             sorted({ord(c) for t, _ in terms.values() for c in t})
         )
         self.most = max((d for _, d in terms.values()), default=0)
-        self.plain = self._by_length(terms, lambda t: t)
-        self.squeezed = self._by_length(terms, collapse)
+        two = {tid: (t, d) for tid, (t, d) in terms.items() if d == 2}
+        self.near = self._by_length(terms, lambda t: t)
+        self.near_squeezed = self._by_length(terms, collapse)
+        self.two = self._by_length(two, lambda t: t)
+        self.two_squeezed = self._by_length(two, collapse)
 
+    @staticmethod
     def _by_length(
-        self, terms: dict[int, tuple[str, int]], form: Callable[[str], str]
-    ) -> dict[int, _Near]:
-        out: dict[int, list[tuple[int, str, int]]] = {}
+        terms: dict[int, tuple[str, int]], form: Callable[[str], str]
+    ) -> dict[int, _Reach]:
+        out: dict[int, tuple[list[str], list[int], list[int]]] = {}
         for tid in sorted(terms):
             token, d = terms[tid]
             text = form(token)
             for n in range(max(1, len(text) - d), len(text) + d + 1):
-                out.setdefault(n, []).append((tid, text, d))
-        return {n: tuple(v) for n, v in out.items()}
+                texts, ids, ds = out.setdefault(n, ([], [], []))
+                texts.append(text)
+                ids.append(tid)
+                ds.append(d)
+        return {n: (tuple(t), tuple(i), tuple(d)) for n, (t, i, d) in out.items()}
 
 
 _FUZZY_PLANS: ByIdentity[dict[int, tuple[str, int]], _FuzzyPlan] = ByIdentity(64)
-_FUZZY_COMPARE = 48
-"""A key with at most this many terms of a length within reach is compared with each."""
+
+# What each way of looking a key of n letters up costs, in microseconds (fitted on the cold
+# benchmark's words at 10k and 100k terms): comparing with the terms near (a call, and each
+# term); deleting letters one deep (per letter) and two deep (per letter squared).
+_COMPARE_CALL, _COMPARE_EACH = 0.9, 0.047
+_DELETE_ONE, _DELETE_TWO = 0.3, 0.12
+
+
+def _fuzzy_way(near: int, two: int, n: int) -> int:
+    """The cheapest way to look a key of ``n`` letters up with ``near`` terms near it, ``two``
+    of them of distance 2: 0, compare with each; 1, deletions one deep and compare with the
+    ``two``; 2, deletions two deep."""
+    compare = _COMPARE_CALL + _COMPARE_EACH * near
+    one = _DELETE_ONE * n + (_COMPARE_CALL + _COMPARE_EACH * two if two else 0.0)
+    deep = _DELETE_TWO * n * n if two else one
+    best = min(compare, one, deep)
+    return 0 if best == compare else 1 if best == one else 2
 
 
 def _fuzzy_plan(index: Index) -> _FuzzyPlan:
@@ -342,26 +375,43 @@ def _fuzzy_plan(index: Index) -> _FuzzyPlan:
 def _fuzzy_key(
     index: Index, key: str, *, squeezed: bool = False, plan: _FuzzyPlan | None = None
 ) -> tuple[int, ...]:
-    """The fuzzy terms within their edit distance (OSA) of ``key``, via the deletion index or,
-    for a key of 6 letters or more with few terms of a length within reach, by comparing with
-    each (the same terms; see :class:`_FuzzyPlan`); a collapsed key (``squeezed``) is compared
-    with the term collapsed too."""
-    depth = min(index.fuzzy_max, 1 if len(key) < 6 else 2)
-    if depth >= index.fuzzy_max:
-        if plan is None:
-            plan = _fuzzy_plan(index)
-        near = (plan.squeezed if squeezed else plan.plain).get(len(key), ())
-        if len(near) <= _FUZZY_COMPARE:
-            return tuple(
-                tid for tid, text, d in near if OSA.distance(key, text, score_cutoff=d) <= d
-            )
-    targets = index.fuzzy_terms
+    """The fuzzy terms within their edit distance (OSA) of ``key``; a collapsed key
+    (``squeezed``) is compared with the term collapsed.
+
+    The deletion index holds every term's (and its squeezed form's) deletions as deep as its
+    distance; a key's deletions as deep meet them exactly when the two are that many edits
+    apart at most (a substitution or transposition is one deletion on each side, an insertion
+    one on one side). Comparing with each term near finds the same (:class:`_FuzzyPlan`)."""
+    if plan is None:
+        plan = _fuzzy_plan(index)
+    n = len(key)
+    texts, ids, ds = (plan.near_squeezed if squeezed else plan.near).get(n, _NO_REACH)
+    if not texts:
+        return ()
+    two = (plan.two_squeezed if squeezed else plan.two).get(n, _NO_REACH)
+    way = _fuzzy_way(len(texts), len(two[0]), n)
     found: dict[int, None] = {}
-    for variant in deletions(key, depth):
-        ids = index.fuzzy.get(variant)
-        if ids is None:
-            continue
-        for tid in (ids,) if isinstance(ids, int) else ids:
+    if way == 0:
+        for _, score, k in process.extract(
+            key, texts, scorer=OSA.distance, score_cutoff=2, limit=None
+        ):
+            if score <= ds[k]:
+                found[ids[k]] = None
+        return tuple(found)
+    table = index.fuzzy
+    if way == 1:
+        candidates = table.keys() & deletions(key, 1)  # a set operation, in C
+        if two[0]:
+            for _, _, k in process.extract(
+                key, two[0], scorer=OSA.distance, score_cutoff=2, limit=None
+            ):
+                found[two[1][k]] = None
+    else:
+        candidates = table.keys() & deletions(key, 2)
+    targets = index.fuzzy_terms
+    for variant in candidates:
+        entry = table[variant]
+        for tid in (entry,) if isinstance(entry, int) else entry:
             if tid in found:
                 continue
             token, distance = targets[tid]
@@ -659,6 +709,48 @@ def word_profile(
     # bound per word
     hits, _ = find_hits_bounded(index, norm, fuzzy_memo, regexes=False)
     return hits, frozenset(anchors) or NOTHING, frozenset(members) or NOTHING
+
+
+def plain_word(
+    index: Index, word: str, fuzzy_memo: Memo[str, tuple[int, ...]] | None = None
+) -> Token | None:
+    """The token of ``word`` when it is known cheaply that the word reads as that one token
+    (:func:`letters_text`), is not split (``Segmenter.splits``) and that no term of ``index``
+    hits, is anchored or has a member there: :func:`word_profile` of its reading would find
+    nothing. None otherwise, and for words too long for the word memo's fuzzy bound: the caller
+    reads the word the whole way. Most words a search box gets are such words; this reads one
+    in a few microseconds, where the whole way takes tens."""
+    n = len(word)
+    if n < 2 or n > MAX_PLAIN_WORD:
+        return None
+    text = letters_text(word)
+    if text is None:
+        return None
+    keys = token_keys(text)
+    for key in keys:
+        for _ in _lookups(index, key):
+            return None
+        body = key[1:] if key[:1] in _MARKS else key
+        if body in index.members:
+            return None
+        for p, _ in _member_prefixes(index, body):
+            if body.startswith(p):
+                return None
+    if index.segmenter.splits(text, keys):
+        return None
+    tok = Token(text, 0, n, keys)
+    hits: list[Hit] = []
+    if index.substring_plain is not None or index.substring_collapsed is not None:
+        _substrings(index, tok, hits)
+        if hits:
+            return None
+    if index.fuzzy:
+        _fuzzy(index, tok, hits, None)  # the word memo will hold the word
+    return None if hits else tok
+
+
+MAX_PLAIN_WORD = 32
+"""The longest word :func:`plain_word` reads (longer ones are rare; they take the whole way)."""
 
 
 def _member_prefixes(index: Index, body: str) -> Iterator[tuple[str, int | frozenset[int]]]:

@@ -44,6 +44,7 @@ __all__ = [
     "Token",
     "TokenOrigin",
     "collapse",
+    "letters_text",
     "normalize",
     "original_span",
     "token_keys",
@@ -435,7 +436,8 @@ def token_keys(tok: str) -> tuple[str, ...]:
     """
     if not tok.isascii():
         return _native_keys(tok)
-    forms = _forms(tok)
+    # a word of letters has no leet, edge or number forms: itself
+    forms = [tok] if tok.isalpha() else _forms(tok)
     keys = dict.fromkeys(forms)
     for f in forms:
         c = collapse(f)
@@ -612,6 +614,50 @@ def _camel(
         end = y if origin is None else origin[y - 1] + 1
         pieces.append(Token(piece, start, end, token_keys(piece), TokenOrigin.HASHTAG))
     return tuple(pieces)
+
+
+# -- words of letters ------------------------------------------------------------------------
+
+
+_LATIN_BLOCKS = ((0x00C0, 0x0250), (0x1E00, 0x1F00))
+"""Latin-1 letters, Latin Extended-A/B and Latin Extended Additional (Vietnamese)."""
+
+
+@lru_cache(maxsize=1)
+def _letter_fold() -> dict[int, int]:
+    """``str.translate`` table of the letters that steps 1-4 fold one to one into an ASCII
+    letter inside a word of Latin letters (``Ä`` → ``a``, ``ł`` → ``l``), ASCII capitals
+    included; not ``ß`` (two letters) nor a letter followed by a combining mark (not here)."""
+    table = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+    for lo, hi in _LATIN_BLOCKS:
+        for code in range(lo, hi):
+            c = chr(code)
+            if not c.isalpha() or script_of(c) != "LATIN":
+                continue
+            # between two letters, as inside a word (one letter alone reads otherwise)
+            text, origin = _fold_unicode(f"a{c}a", None)
+            if len(text) == 3 and origin == [0, 1, 2] and text[1].isascii() and text[1].isalpha():
+                table[code] = ord(text[1])
+    return table
+
+
+def letters_text(word: str) -> str | None:
+    """What steps 1-4 make of ``word`` when it is a word of letters that reads as one token of
+    its own length, each letter folded alone (``Ärger`` → ``arger``) and not split where the
+    case changes (``ThinspoTips``); None for any other word (digits, symbols, marks, other
+    scripts, ``ß``...), which :func:`normalize` reads. The engine's cold path takes the short
+    way for such words; ``tests/normalize/test_letters.py`` holds it to :func:`normalize`."""
+    if word.isascii():
+        if not word.isalpha():
+            return None
+        text = word.lower()
+    else:
+        text = word.translate(_letter_fold())
+        if not (text.isascii() and text.isalpha()):
+            return None
+    if len(word) >= 4 and not (word[1:].islower() or word.isupper()):
+        return None  # a capital inside: normalize may read it as camel case
+    return text
 
 
 # -- the whole pipeline -----------------------------------------------------------------------

@@ -462,6 +462,26 @@ class Segmenter:
             )
         )
 
+    def key_readings(self, key: str, *, hashtag: bool) -> list[tuple[str, ...]]:
+        """The splits of one token key (a token of at least MIN_SEGMENTED letters, and
+        LONG_TOKEN unless a ``hashtag``): :meth:`readings` of a plain key; of a collapsed key,
+        the collapsed vocabulary's, with no unknown piece (the plain key has it); a weak key
+        is never split."""
+        if key.startswith(WEAK):
+            return []
+        if key.startswith(COLLAPSED):
+            if self.collapsed is None:
+                return []
+            return self.collapsed.readings(key[1:], hashtag=hashtag, unknown=False)
+        return self.readings(key, hashtag=hashtag)
+
+    def splits(self, text: str, keys: tuple[str, ...], *, hashtag: bool = False) -> bool:
+        """Whether a token (``text`` and its ``keys``) has a reading as pieces: what
+        :meth:`extend` would add for it."""
+        if not self.terms or len(text) < MIN_SEGMENTED or (not hashtag and len(text) < LONG_TOKEN):
+            return False
+        return any(self.key_readings(key, hashtag=hashtag) for key in keys)
+
     # -- readings of a normalized query ---------------------------------------------------------
 
     def read(self, query: str, *, trace: list[Step] | None = None) -> Normalized:
@@ -496,14 +516,7 @@ class Segmenter:
                     continue
                 spent[word] = cost
                 squeezed = raw.startswith(COLLAPSED)
-                if squeezed:
-                    if self.collapsed is None:
-                        continue
-                    # no unknown piece in a collapsed reading: the plain one has it
-                    found = self.collapsed.readings(raw[1:], hashtag=tok.hashtag, unknown=False)
-                else:
-                    found = self.readings(raw, hashtag=tok.hashtag)
-                for pieces in found:
+                for pieces in self.key_readings(raw, hashtag=tok.hashtag):
                     if pieces in seen:
                         continue
                     seen.add(pieces)

@@ -9,11 +9,12 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
 
 from interventions import Action, Engine, InputError, _match, load_rules
 from interventions._artifact import artifact_bytes
 from interventions._match import MAX_LONG_WORD_FUZZY, MAX_MEMO_WORD
-from interventions._normalize import LONG_WORD_BUDGET, normalize
+from interventions._normalize import LONG_WORD_BUDGET, collapse, normalize
 from interventions._segment import SEGMENT_BUDGET
 
 from ..conftest import MINI_RULES, SHIPPED_RULES
@@ -187,21 +188,27 @@ def _edited(rng: random.Random, word: str, edits: int) -> str:
     return "".join(chars)
 
 
+@pytest.mark.parametrize("way", [0, 1, 2])
 @pytest.mark.parametrize("seed", range(4))
-def test_comparing_with_each_term_finds_what_the_deletion_index_finds(
-    seed: int, monkeypatch: pytest.MonkeyPatch
+def test_the_fuzzy_lookup_finds_every_term_within_its_distance_and_no_other(
+    seed: int, way: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The fuzzy lookup's two ways (compare a key with the few terms of a length within reach,
-    or look its deletions up) give the same terms, plain and squeezed, for keys one to three
-    edits from a fuzzy term."""
+    """Each way of looking a key up (comparing with each term near, deletions one deep, two
+    deep) finds exactly the terms whose OSA distance to the key (to the term squeezed, for a
+    squeezed key) is within theirs, for keys zero to three edits from a fuzzy term."""
+    monkeypatch.setattr(_match, "_fuzzy_way", lambda near, two, n: way)
     index = _ENGINE_FOR_FUZZY._index
     rng = random.Random(seed)
     words = [t for t, _ in index.fuzzy_terms.values()]
     keys = [_edited(rng, rng.choice(words), rng.randint(0, 3)) for _ in range(400)]
-    compared = {
-        (k, sq): set(_match._fuzzy_key(index, k, squeezed=sq)) for k in keys for sq in (False, True)
-    }
-    monkeypatch.setattr(_match, "_FUZZY_COMPARE", -1)  # the deletion index, always
-    for (k, sq), found in compared.items():
-        assert found == set(_match._fuzzy_key(index, k, squeezed=sq)), (k, sq)
-    assert any(compared.values())
+    found_any = False
+    for key in keys:
+        for squeezed in (False, True):
+            expected = {
+                tid
+                for tid, (token, d) in index.fuzzy_terms.items()
+                if OSA.distance(key, collapse(token) if squeezed else token) <= d
+            }
+            assert set(_match._fuzzy_key(index, key, squeezed=squeezed)) == expected, key
+            found_any = found_any or bool(expected)
+    assert found_any
