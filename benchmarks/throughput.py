@@ -9,14 +9,31 @@ untimed: its word memo is part of its steady state, as it would be in a running 
 Peak memory is measured in a fresh subprocess per size, so that the peers, wordfreq and the
 other sizes do not count.
 
-    benchmarks/throughput.py                  # 1k, 10k, 100k terms; 200,000 queries
+    benchmarks/throughput.py                  # 1k, 10k, 100k terms; 200,000 queries; all streams
     benchmarks/throughput.py --sizes 1k,10k   # some sizes only
     benchmarks/throughput.py --mixed 0        # without the mixed-script stream
+    benchmarks/throughput.py --zipf 0 --cold 0           # without issue 11's two streams
+    benchmarks/throughput.py --only streams   # issue 11's part only (no size tables, no mixed)
     benchmarks/throughput.py --smoke          # tiny, a few seconds: proves the harness runs
 
 After the sizes, a stream that mixes scripts (``_mixed.py``: Latin, Cyrillic, Arabic,
 Devanagari, Hangul, Han/kana, Thai) runs on the 10k rule set, the engine warm (word memo filled
 by one untimed pass) and cold (``memo_size=0``), beside the peers, in the same passes.
+
+Then issue 11's part (``--only streams`` runs it alone; the streams are built by
+``_streams.py``), every engine there built fresh, with default options, and not warmed:
+
+- first queries after build, at every size: ``Engine(ruleset)``, then each of the ordinary
+  stream's first 1,000 queries timed (p50/p99/max; no garbage collection in between);
+- benign hit rate, at every size: the share of the ordinary stream's benign queries (classes
+  ``plain`` and ``hashtag``) the engine answers with an action, next to the share in which
+  flashtext and pyahocorasick find a term (same terms);
+- the cold stream (``--cold``, 20,000 queries, most words new) on the 10k rule set: a fresh
+  engine per pass against the peers (COLD numbers), then p50/p99/p99.9 on another fresh engine;
+- the Zipf stream (``--zipf``, 5,000,000 queries, ~1.3M distinct words: more than the word memo
+  holds) on the 10k and 100k rule sets: one fresh engine per size timed over the whole stream
+  once (cold start to steady state) and the peers over the same chunks, interleaved;
+- their targets, PASS/FAIL.
 """
 
 from __future__ import annotations
@@ -45,7 +62,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _mixed import mixed_stream
 from _peers import PEER_NAMES, build_peers
+from _streams import (
+    COLD_SEED,
+    ZIPF_SEED,
+    Stream,
+    StreamParams,
+    avoid_filler,
+    cold_stream,
+    term_surfaces,
+    zipf_stream,
+)
 from _workload import (
+    CLASSES,
     QUERY_TERMS_FROM,
     Workload,
     WorkloadParams,
@@ -171,12 +199,16 @@ def measure(runners: list[Runner], queries: Sequence[str], passes: int) -> None:
             r.rates.append(len(part) / (time.perf_counter() - t0))
 
 
-def latency(engine: Engine, queries: Sequence[str]) -> array[int]:
-    """Nanoseconds of each ``check`` over a contiguous run of the stream (repeats included)."""
+def latency(engine: Engine, queries: Sequence[str], *, collect: bool = True) -> array[int]:
+    """Nanoseconds of each ``check`` over a contiguous run of the stream (repeats included).
+
+    ``collect=False``: no garbage collection first (a collection owed by the build stays with
+    the first queries, as in a service)."""
     check = engine.check
     clock = time.perf_counter_ns
     out = array("q")
-    gc.collect()
+    if collect:
+        gc.collect()
     for q in queries:
         t0 = clock()
         check(q)
@@ -702,6 +734,416 @@ def run_mixed(wl: Workload, label: str, n: int, passes: int) -> None:
         )
 
 
+# -- issue 11: first queries, benign hit rates, the Zipf and the cold streams ---------------
+
+# The targets of issue 11 (same run, single thread, default engine options).
+TARGET_ZIPF_VS_FLASHTEXT = 1.0
+TARGET_COLD_VS_FLASHTEXT = 0.3
+TARGET_COLD_P99_US = 100.0
+TARGET_BENIGN_VS_EXACT = 1.2
+BENIGN_PEER = "pyahocorasick"
+"""The exact peer the engine's benign hit rate is held against: like the engine it matches
+prefix terms as prefixes (flashtext matches their stems as whole words only)."""
+
+ZIPF_SIZES = ("10k", "100k")
+COLD_SIZE = "10k"
+STREAM_PEERS = ("flashtext", "pyahocorasick", "floor")
+EXACT_PEERS = ("flashtext", "pyahocorasick")
+STREAM_CHUNK = 100_000
+FIRST_QUERIES = 1_000
+BENIGN = tuple(c for c in CLASSES if not c.startswith("rule"))
+
+
+@dataclass(slots=True)
+class StreamRunner:
+    """A runner of a stream: ``make`` is called before each pass, untimed, and returns the loop
+    (a fresh engine for the engine, the same loop for a peer)."""
+
+    name: str
+    label: str
+    make: Callable[[], Loop]
+    note: str = ""
+    rates: list[float] = field(default_factory=list)
+    late_rates: list[float] = field(default_factory=list)
+    """Queries/s over the second half of the stream."""
+    hits: int = 0
+
+    @property
+    def qps(self) -> float | None:
+        return statistics.median(self.rates) if self.rates else None
+
+    @property
+    def late_qps(self) -> float | None:
+        return statistics.median(self.late_rates) if self.late_rates else None
+
+    @property
+    def spread(self) -> float | None:
+        if len(self.rates) < 2:
+            return None
+        return (max(self.rates) - min(self.rates)) / statistics.median(self.rates)
+
+
+def measure_fresh(
+    runners: Sequence[StreamRunner], queries: Sequence[str], passes: int, chunk: int
+) -> None:
+    """Each pass: every runner's loop made anew, then the stream in chunks, each chunk run by
+    every runner in turn (interleaved, so that a noisy neighbour slows all alike)."""
+    late_from = -(-(len(queries) // 2) // chunk) * chunk
+    late_n = len(queries) - late_from
+    for _ in range(passes):
+        loops = [r.make() for r in runners]
+        gc.collect()
+        gc.freeze()  # indexes are long-lived: keep full collections off them, as in _run_size
+        spent = [0.0] * len(runners)
+        late = [0.0] * len(runners)
+        hits = [0] * len(runners)
+        try:
+            for start in range(0, len(queries), chunk):
+                part = queries[start : start + chunk]
+                for i, loop in enumerate(loops):
+                    t0 = time.perf_counter()
+                    hits[i] += loop(part)
+                    seconds = time.perf_counter() - t0
+                    spent[i] += seconds
+                    if start >= late_from:
+                        late[i] += seconds
+        finally:
+            del loops
+            gc.unfreeze()
+        for r, total, tail, h in zip(runners, spent, late, hits, strict=True):
+            r.rates.append(len(queries) / total)
+            if late_n and tail:
+                r.late_rates.append(late_n / tail)
+            r.hits = h
+
+
+def fresh_engine(ruleset: RuleSet) -> Callable[[], Loop]:
+    return lambda: engine_loop(Engine(ruleset))
+
+
+def stream_chunk(stream: Stream) -> int:
+    """Chunks of the stream that runners take turns on: at most ``STREAM_CHUNK``, at least 20."""
+    return max(1, min(STREAM_CHUNK, len(stream.queries) // 20))
+
+
+def same(loop: Loop) -> Callable[[], Loop]:
+    return lambda: loop
+
+
+def stream_runners(wl: Workload, label: str) -> list[StreamRunner]:
+    ruleset = wl.rulesets[label]
+    runners = [
+        StreamRunner(
+            "engine",
+            label,
+            fresh_engine(ruleset),
+            "Engine(ruleset), default options, built fresh: memo empty at the first query",
+        )
+    ]
+    for peer in build_peers(peer_terms(ruleset), only=STREAM_PEERS):
+        runners.append(StreamRunner(peer.name, label, same(peer.loop), peer.note))
+    return runners
+
+
+def print_stream_table(runners: Sequence[StreamRunner]) -> None:
+    engines = {r.label: r.qps for r in runners if r.name == "engine"}
+    print(
+        f"{'runner':<20}{'queries/s':>11}{'engine/peer':>13}{'us/query':>10}"
+        f"{'2nd half':>10}{'spread':>8}{'hits':>10}  what"
+    )
+    for r in runners:
+        qps = r.qps
+        us = f"{1e6 / qps:.2f}" if qps else "n/a"
+        ratio = "" if r.name == "engine" else fmt_ratio(engines.get(r.label), qps)
+        spread = f"{r.spread:.0%}" if r.spread is not None else "-"
+        print(
+            f"{r.label + ' ' + r.name:<20}{fmt_qps(qps):>11}{ratio:>13}{us:>10}"
+            f"{fmt_qps(r.late_qps):>10}{spread:>8}{r.hits:>10,}  {r.note}"
+        )
+
+
+def memo_words() -> int | None:
+    """HOOK(memo): how many words the engine's word memo holds at most, if it says."""
+    from interventions import _engine
+
+    size = getattr(_engine, "MEMO_SIZE", None)
+    return size if isinstance(size, int) else None
+
+
+def memo_replay(queries: Sequence[str]) -> str:
+    """HOOK(memo): the engine's word memo policy replayed alone over the stream's words, with
+    the default bounds (as ``real_log.py --only memo-sim``): how many words it computes, against
+    the distinct words (the misses no memo avoids). Untimed; a hook, it never fails the run."""
+    try:
+        from interventions._engine import MEMO_BYTES, MEMO_SIZE
+        from interventions._memo import Memo, entry_bytes
+
+        memo: Memo[str, bool] = Memo(MEMO_SIZE, MEMO_BYTES, lambda k, v: entry_bytes(k))
+        get, put = memo.get, memo.put
+        misses = 0
+        seen: set[str] = set()
+        for q in queries:
+            for w in q.split():
+                if get(w) is None:
+                    misses += 1
+                    put(w, True)
+                    seen.add(w)
+    except Exception as exc:  # a hook: report, never crash the benchmark
+        return f"n/a ({type(exc).__name__}: {exc})"
+    return (
+        f"{misses:,} words computed with the default bounds, against {len(seen):,} distinct: "
+        f"{misses / max(1, len(seen)):.2f}x the misses no memo avoids"
+    )
+
+
+def describe(stream: Stream, seed: int) -> str:
+    n = len(stream.queries)
+    memo = memo_words()
+    versus = f" (the word memo holds at most {memo:,} words)" if memo else ""
+    return (
+        f"stream {stream.digest} (seed {seed}), built in {stream.seconds:.1f} s: {n:,} queries, "
+        f"{stream.words:,} words ({stream.words / max(1, n):.2f} a query), "
+        f"{stream.distinct:,} distinct{versus}; {stream.generated / max(1, stream.words):.0%} "
+        "of words generated (typos, @handles, #hashtags, numbers, product codes)"
+        + (f"; {stream.rule_queries:,} queries with a rule term" if stream.rule_queries else "")
+    )
+
+
+@dataclass(slots=True)
+class FirstQueries:
+    label: str
+    build_s: float
+    p50_us: float
+    p99_us: float
+    max_us: float
+    mean_us: float
+    n: int
+
+
+@dataclass(slots=True)
+class BenignRate:
+    label: str
+    n: int
+    engine: int
+    peers: dict[str, int]
+
+    def rate(self, name: str = "engine") -> float:
+        hits = self.engine if name == "engine" else self.peers[name]
+        return hits / max(1, self.n)
+
+
+def first_and_benign(wl: Workload, label: str) -> tuple[FirstQueries, BenignRate]:
+    """A fresh engine: each of the ordinary stream's first queries timed right after the build
+    (no collection in between); then, on the same engine, the benign queries of the stream
+    answered with an action, against the queries in which each exact peer finds a term."""
+    ruleset = wl.rulesets[label]
+    gc.collect()
+    gc.freeze()  # the harness's objects, as in run_size
+    try:
+        t0 = time.perf_counter()
+        engine = Engine(ruleset)
+        build_s = time.perf_counter() - t0
+        lat = sorted(latency(engine, wl.queries[:FIRST_QUERIES], collect=False))
+        first = FirstQueries(
+            label,
+            build_s,
+            percentile(lat, 50) / 1e3,
+            percentile(lat, 99) / 1e3,
+            lat[-1] / 1e3,
+            statistics.fmean(lat) / 1e3,
+            len(lat),
+        )
+        benign = [q for q, c in zip(wl.queries, wl.classes, strict=True) if c in BENIGN]
+        check = engine.check
+        none = Action.NONE
+        hits = sum(1 for q in benign if check(q).action is not none)
+        peers = {
+            p.name: sum(1 for q in benign if p.loop((q,)) > 0)
+            for p in build_peers(peer_terms(ruleset), only=EXACT_PEERS)
+        }
+    finally:
+        gc.unfreeze()
+    return first, BenignRate(label, len(benign), hits, peers)
+
+
+def print_first_and_benign(firsts: Sequence[FirstQueries], rates: Sequence[BenignRate]) -> None:
+    print(
+        f"\n== first queries after build: Engine(ruleset), then each of the ordinary stream's "
+        f"first {FIRST_QUERIES:,} queries timed (cold memo) =="
+    )
+    print(f"{'size':<8}{'build s':>9}{'p50 us':>9}{'p99 us':>9}{'max us':>9}{'mean us':>9}")
+    for f in firsts:
+        print(
+            f"{f.label:<8}{f.build_s:>9.2f}{f.p50_us:>9.1f}{f.p99_us:>9.1f}{f.max_us:>9.0f}"
+            f"{f.mean_us:>9.1f}"
+        )
+    if not rates:
+        return
+    print(
+        f"\n== benign hit rate: {' and '.join(BENIGN)} queries of the ordinary stream "
+        f"({rates[0].n:,}) that get an action / in which an exact peer finds a term =="
+    )
+    print(f"{'size':<8}{'engine':>10}" + "".join(f"{p:>15}" for p in EXACT_PEERS) + "  engine/peer")
+    for r in rates:
+        ratios = ", ".join(
+            f"{fmt_ratio(r.rate(), r.rate(p))} {p}" for p in EXACT_PEERS if p in r.peers
+        )
+        print(
+            f"{r.label:<8}{r.rate():>10.2%}"
+            + "".join(f"{r.rate(p) if p in r.peers else float('nan'):>15.2%}" for p in EXACT_PEERS)
+            + f"  {ratios}"
+        )
+
+
+def run_zipf(wl: Workload, labels: Sequence[str], stream: Stream, seed: int) -> list[StreamRunner]:
+    """The Zipf stream on the ``labels`` rule sets: per size a fresh engine and the peers, all in
+    one pass over the stream, chunk by chunk."""
+    print(f"\n== Zipf stream on the {' and '.join(labels)} rule sets ==")
+    print(describe(stream, seed))
+    replay = memo_replay(stream.queries)
+    print(f"word memo policy replayed alone (as real_log.py --only memo-sim): {replay}")
+    print(
+        "COLD START TO STEADY STATE: each engine is built fresh (empty word memo) and timed over "
+        "the whole stream, once; the peers run the same chunks of "
+        f"{stream_chunk(stream):,} queries, interleaved with the engines; "
+        "'2nd half' is queries/s over the second half"
+    )
+    sys.stdout.flush()
+    runners = [r for label in labels for r in stream_runners(wl, label)]
+    measure_fresh(runners, stream.queries, 1, stream_chunk(stream))
+    print_stream_table(runners)
+    return runners
+
+
+@dataclass(slots=True)
+class ColdResult:
+    label: str
+    runners: list[StreamRunner]
+    p50_us: float
+    p99_us: float
+    p999_us: float
+    max_us: float
+
+
+def run_cold(wl: Workload, label: str, stream: Stream, seed: int, passes: int) -> ColdResult:
+    """The cold stream on the ``label`` rule set: per pass a fresh engine (COLD: every word new
+    to it) and the peers over the whole stream; then latency on another fresh engine."""
+    print(f"\n== cold stream (most words new) on the {label} rule set ==")
+    print(describe(stream, seed))
+    print(
+        f"COLD: each pass ({passes}) builds a fresh engine (empty word memo, default options) and "
+        "times it over the stream once; the peers run the same stream in each pass"
+    )
+    runners = stream_runners(wl, label)
+    measure_fresh(runners, stream.queries, passes, len(stream.queries))
+    print_stream_table(runners)
+    engine = Engine(wl.rulesets[label])
+    gc.collect()
+    gc.freeze()
+    try:
+        lat = sorted(latency(engine, stream.queries))
+    finally:
+        gc.unfreeze()
+    res = ColdResult(
+        label,
+        runners,
+        percentile(lat, 50) / 1e3,
+        percentile(lat, 99) / 1e3,
+        percentile(lat, 99.9) / 1e3,
+        lat[-1] / 1e3,
+    )
+    print(
+        f"engine latency per check on a second fresh engine (n={len(lat):,}, COLD): "
+        f"p50 {res.p50_us:.1f} us, p99 {res.p99_us:.1f} us, p99.9 {res.p999_us:.1f} us, "
+        f"max {res.max_us:.0f} us"
+    )
+    return res
+
+
+def print_stream_targets(
+    zipf: Sequence[StreamRunner], cold: ColdResult | None, rates: Sequence[BenignRate]
+) -> None:
+    print("\n== targets (issue 11) ==")
+    lines: list[tuple[str, str, bool | None]] = []
+
+    def qps(runners: Sequence[StreamRunner], label: str, name: str) -> float | None:
+        return next((r.qps for r in runners if r.label == label and r.name == name), None)
+
+    labels = list(dict.fromkeys(r.label for r in zipf)) or list(ZIPF_SIZES)
+    for label in labels:
+        e, f = qps(zipf, label, "engine"), qps(zipf, label, "flashtext")
+        ok = None if e is None or f is None else e >= TARGET_ZIPF_VS_FLASHTEXT * f
+        name = f"{label} Zipf: engine >= {TARGET_ZIPF_VS_FLASHTEXT}x flashtext"
+        lines.append((name, fmt_ratio(e, f), ok))
+    label = cold.label if cold else COLD_SIZE
+    e = f = None
+    if cold:
+        e, f = qps(cold.runners, label, "engine"), qps(cold.runners, label, "flashtext")
+    ok = None if e is None or f is None else e >= TARGET_COLD_VS_FLASHTEXT * f
+    lines.append(
+        (f"{label} cold: engine >= {TARGET_COLD_VS_FLASHTEXT}x flashtext", fmt_ratio(e, f), ok)
+    )
+    lines.append(
+        (
+            f"{label} cold: p99 <= {TARGET_COLD_P99_US:.0f} us",
+            f"{cold.p99_us:.1f} us" if cold else "n/a",
+            None if cold is None else cold.p99_us <= TARGET_COLD_P99_US,
+        )
+    )
+    big = next((r for r in rates if r.label == "100k"), None)
+    value, ok = "n/a", None
+    if big and BENIGN_PEER in big.peers:
+        value = fmt_ratio(big.rate(), big.rate(BENIGN_PEER))
+        ok = big.rate() <= TARGET_BENIGN_VS_EXACT * big.rate(BENIGN_PEER)
+    lines.append((f"100k: benign hits <= {TARGET_BENIGN_VS_EXACT}x {BENIGN_PEER}", value, ok))
+    for name, value, ok in lines:
+        print(f"{name:<38}{value:>12}  {verdict(ok)}")
+
+
+def run_streams(wl: Workload, sp: StreamParams, *, zipf: int, cold: int, passes: int) -> None:
+    """Issue 11's measurements: first queries and benign hit rates at every size, the cold
+    stream, the Zipf stream, and their targets."""
+    labels = list(wl.params.sizes)
+    firsts: list[FirstQueries] = []
+    rates: list[BenignRate] = []
+    for label in labels:
+        first, rate = first_and_benign(wl, label)
+        firsts.append(first)
+        rates.append(rate)
+    print_first_and_benign(firsts, rates)
+    sys.stdout.flush()
+    # the streams leave out the filler words of the largest rule set (see _streams.Avoid)
+    largest = max(wl.rulesets.values(), key=lambda rs: sum(len(r.terms) for r in rs.rules))
+    terms = sum(len(r.terms) for r in largest.rules)
+    avoid = avoid_filler(wl.specs[: max(0, terms - int(wl.stats["seed_terms"]))], wl.params.vocab)
+    cold_res = None
+    if cold:
+        label = COLD_SIZE if COLD_SIZE in wl.rulesets else labels[-1]
+        stream = cold_stream(sp, avoid, cold)
+        cold_res = run_cold(wl, label, stream, COLD_SEED, passes)
+        del stream
+        sys.stdout.flush()
+    zipf_runners: list[StreamRunner] = []
+    if zipf:
+        chosen = [label for label in ZIPF_SIZES if label in wl.rulesets] or labels[-1:]
+        first_terms = [t for r in largest.rules for t in r.terms][:QUERY_TERMS_FROM]
+        stream = zipf_stream(sp, avoid, term_surfaces(first_terms), zipf)
+        zipf_runners = run_zipf(wl, chosen, stream, ZIPF_SEED)
+        del stream
+    print_stream_targets(zipf_runners, cold_res, rates)
+
+
+PARTS = ("sizes", "mixed", "streams")
+
+
+def parse_only(text: str) -> set[str]:
+    parts = {p.strip() for p in text.split(",") if p.strip()}
+    unknown = parts - set(PARTS)
+    if unknown or not parts:
+        raise argparse.ArgumentTypeError(f"--only takes some of {', '.join(PARTS)}")
+    return parts
+
+
 def parse_sizes(text: str) -> dict[str, int]:
     sizes = {}
     for raw in text.split(","):
@@ -723,6 +1165,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--passes", type=int, help="timed passes per runner (median is shown)")
     parser.add_argument(
         "--mixed", type=int, help=f"queries of the mixed-script stream (default {MIXED_QUERIES:,})"
+    )
+    parser.add_argument(
+        "--zipf",
+        type=int,
+        help=f"queries of the Zipf stream (default {StreamParams().zipf_queries:,}; 0: off)",
+    )
+    parser.add_argument(
+        "--cold",
+        type=int,
+        help=f"queries of the cold stream (default {StreamParams().cold_queries:,}; 0: off)",
+    )
+    parser.add_argument(
+        "--only",
+        type=parse_only,
+        help="comma-separated parts to run: sizes, mixed, streams (default: all)",
     )
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     parser.add_argument("--specs", help=argparse.SUPPRESS)
@@ -764,21 +1221,34 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"passes: {passes} per runner, interleaved; slow peers run on a prefix of the stream")
 
+    only = args.only or set(PARTS)
     results: dict[str, SizeResult] = {}
-    with tempfile.TemporaryDirectory(prefix="interventions-bench-") as name:
-        tmp = Path(name)
-        write_snapshot(wl.seed_files, tmp / "seed")
-        queries_file = tmp / "queries.json"
-        queries_file.write_text(json.dumps(wl.queries[:2_000]), encoding="utf-8")
-        for label in params.sizes:
-            results[label] = run_size(label, wl, passes=passes, tmp=tmp, queries_file=queries_file)
-            print_size(results[label])
-            sys.stdout.flush()
-    print_targets(results)
+    if "sizes" in only:
+        with tempfile.TemporaryDirectory(prefix="interventions-bench-") as name:
+            tmp = Path(name)
+            write_snapshot(wl.seed_files, tmp / "seed")
+            queries_file = tmp / "queries.json"
+            queries_file.write_text(json.dumps(wl.queries[:2_000]), encoding="utf-8")
+            for label in params.sizes:
+                results[label] = run_size(
+                    label, wl, passes=passes, tmp=tmp, queries_file=queries_file
+                )
+                print_size(results[label])
+                sys.stdout.flush()
+        print_targets(results)
     mixed = args.mixed if args.mixed is not None else (1_000 if args.smoke else MIXED_QUERIES)
-    if mixed:
-        label = "10k" if "10k" in results else list(results)[-1]
+    if mixed and "mixed" in only:
+        label = "10k" if "10k" in wl.rulesets else list(wl.rulesets)[-1]
         run_mixed(wl, label, mixed, passes)
+    if "streams" in only:
+        sp = StreamParams.smoke() if args.smoke else StreamParams()
+        run_streams(
+            wl,
+            sp,
+            zipf=sp.zipf_queries if args.zipf is None else args.zipf,
+            cold=sp.cold_queries if args.cold is None else args.cold,
+            passes=passes,
+        )
     print(
         f"\nfinished in {time.perf_counter() - started:.0f} s; load average at end {loadavg()} "
         "(other processes on this machine make every number noisy; compare ratios, not absolutes)"
