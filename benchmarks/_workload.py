@@ -177,14 +177,20 @@ class Workload:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """The rule and card files of ``folder``: rules/ may change while a benchmark runs."""
-    files = [*folder.glob("*.y*ml"), *folder.glob("cards/*.y*ml")]
+    """The rule and card files of ``folder`` and its common words (``vocabulary/common``, part
+    of how the shipped engine reads text): rules/ may change while a benchmark runs."""
+    files = [
+        *folder.glob("*.y*ml"),
+        *folder.glob("cards/*.y*ml"),
+        *folder.glob("vocabulary/common/*.txt"),
+    ]
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(files)}
 
 
 def write_snapshot(files: dict[str, bytes], folder: Path) -> None:
     (folder / "cards").mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
 
 
@@ -408,6 +414,7 @@ def build_ruleset(seed: RuleSet, filler: Sequence[Term], n_terms: int, label: st
         version=f"bench-{label}-{seed.version}",
         source="<benchmark>",
         categories=seed.categories,
+        common_words=seed.common_words,
     )
 
 

@@ -5,7 +5,7 @@ Loading an artefact skips YAML parsing, validation, term normalization and compi
 is never pickle: it is one line of JSON (the header) followed by the payload, two sections of
 JSON that may each be zlib-compressed::
 
-    {"format": "interventions.ruleset", "format_version": 3, ..., "payload_sha256": "…",
+    {"format": "interventions.ruleset", "format_version": 4, ..., "payload_sha256": "…",
      "sections": {"ruleset": [0, n], "index": [n, m]}}\n
     <ruleset section bytes><index section bytes>
 
@@ -16,6 +16,7 @@ reads the index section only; the rule set is decoded when asked for.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -36,6 +37,7 @@ from interventions._flat import (
     refuse_float,
     window_data,
     window_from_data,
+    word_set_from_data,
 )
 from interventions._model import (
     CONTACT_KEYS,
@@ -53,6 +55,7 @@ from interventions._model import (
     TermKind,
     UnlessScope,
     Window,
+    WordSet,
 )
 from interventions._normalize import normalize
 from interventions._regex_risk import regex_load_problem
@@ -74,7 +77,7 @@ __all__ = [
 ]
 
 FORMAT_NAME = "interventions.ruleset"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """Bumped whenever the payload layout changes; a reader refuses any other version.
 2: the compiled index is stored beside the rule set."""
 
@@ -272,6 +275,10 @@ def _card_data(c: CardDefinition) -> dict[str, Any]:
     }
 
 
+def _word_set_data(words: WordSet) -> str:
+    return base64.b64encode(words.data).decode("ascii")
+
+
 def _payload(ruleset: RuleSet) -> dict[str, Any]:
     table = _TermTable()
     rules = [_rule_data(r, table) for r in ruleset.rules]
@@ -280,6 +287,7 @@ def _payload(ruleset: RuleSet) -> dict[str, Any]:
         "source": ruleset.source,
         "categories": list(ruleset.categories),
         "vocabulary": sorted(ruleset.vocabulary),
+        "common_words": _word_set_data(ruleset.common_words),
         "terms": table.data(),
         "rules": rules,
         "cards": [_card_data(c) for c in ruleset.cards.values()],
@@ -835,4 +843,13 @@ def _decode_ruleset(doc: Any) -> RuleSet:
         source=_get(doc, "source", str, where),
         categories=_strs(_get(doc, "categories", list, where), "categories"),
         vocabulary=frozenset(_strs(_get(doc, "vocabulary", list, where), "vocabulary")),
+        common_words=_common_words(doc, where),
     )
+
+
+def _common_words(doc: dict[str, Any], where: str) -> WordSet:
+    """The common words: their keys, base64 (format 4 on)."""
+    try:
+        return word_set_from_data(_get(doc, "common_words", str, where))
+    except ValueError as exc:
+        raise _MalformedError(f"{where}.common_words: {exc}") from exc

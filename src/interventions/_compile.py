@@ -540,4 +540,6 @@ def _segmenter(ruleset: RuleSet, rows: list[TermRow]) -> Segmenter:
         whole = glued(term)
         if whole is not None:
             (starts if whole[1] else words).add(whole[0])
-    return Segmenter.build(ruleset.vocabulary, frozenset(words), frozenset(starts))
+    return Segmenter.build(
+        ruleset.vocabulary, frozenset(words), frozenset(starts), common=ruleset.common_words
+    )

@@ -13,6 +13,8 @@ stored once, under ``phrases``).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import datetime as dt
 import functools
@@ -38,7 +40,15 @@ from interventions._compile import (
     quiet_terms,
     unspaced_tables,
 )
-from interventions._model import Action, CardDefinition, Intent, TermKind, UnlessScope, Window
+from interventions._model import (
+    Action,
+    CardDefinition,
+    Intent,
+    TermKind,
+    UnlessScope,
+    Window,
+    WordSet,
+)
 from interventions._normalize import COLLAPSED
 from interventions._regex_risk import regex_load_problem
 from interventions._segment import Segmenter
@@ -50,6 +60,7 @@ __all__ = [
     "refuse_float",
     "window_data",
     "window_from_data",
+    "word_set_from_data",
 ]
 
 _KIND_CODE = {kind: str(i) for i, kind in enumerate(TermKind)}  # one digit per term
@@ -253,6 +264,8 @@ def _encode(value: Any, pool: _SetPool) -> Any:
         if all(isinstance(k, str) for k in value):
             return {"map": {k: _encode(v, pool) for k, v in items}}
         return {"dict": [[_encode(k, pool), _encode(v, pool)] for k, v in items]}
+    if isinstance(value, WordSet):
+        return {"wordset": base64.b64encode(value.data).decode("ascii")}
     if isinstance(value, Segmenter):
         fields = {f.name: _encode(getattr(value, f.name), pool) for f in dataclasses.fields(value)}
         return {"segmenter": fields}
@@ -297,6 +310,8 @@ def _decode(value: Any, where: str, pool: list[frozenset[Any]]) -> Any:
             return body
         if tag == "dict" and isinstance(body, list):
             return {_decode(k, where, pool): _decode(v, where, pool) for k, v in body}
+        if tag == "wordset" and isinstance(body, str):
+            return word_set_from_data(body)
         if tag == "segmenter" and isinstance(body, dict):
             names = {f.name for f in dataclasses.fields(Segmenter)}
             if set(body) != names:
@@ -304,6 +319,15 @@ def _decode(value: Any, where: str, pool: list[frozenset[Any]]) -> Any:
             fields = {k: _decode(body[k], f"{where}.{k}", pool) for k in body}
             return Segmenter(**fields)
     raise FlatIndexError(f"{where}: unexpected value")
+
+
+def word_set_from_data(text: str) -> WordSet:
+    """A :class:`WordSet` written as base64 of its keys; ValueError names what is wrong."""
+    try:
+        data = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError) as exc:
+        raise ValueError("a word set is base64") from exc
+    return WordSet.from_bytes(data)
 
 
 def _get(doc: dict[str, Any], key: str, kind: type) -> Any:

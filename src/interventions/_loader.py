@@ -39,6 +39,7 @@ from interventions._model import (
     TermKind,
     UnlessScope,
     Window,
+    WordSet,
 )
 from interventions._normalize import collapse, normalize
 from interventions._regex_risk import regex_load_problem
@@ -54,6 +55,7 @@ __all__ = [
     "parse_lexicon_doc",
     "parse_locale_key",
     "parse_rule_doc",
+    "read_common_words_file",
     "read_vocabulary_file",
     "rule_files",
 ]
@@ -1093,9 +1095,18 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
     vocabulary: set[str] = set()
     for p in vocab_files:
         vocabulary |= read_vocabulary_file(p, display(p))
+    common_dir = vocab_dir / "common"
+    common_files = (
+        sorted(p for p in common_dir.iterdir() if p.suffix == ".txt" and p.is_file())
+        if common_dir.is_dir()
+        else []
+    )
+    common: set[str] = set()
+    for p in common_files:
+        common |= read_common_words_file(p, display(p))
 
     digest = hashlib.sha256()
-    for p in [*rule_paths, *card_files, *vocab_files]:
+    for p in [*rule_paths, *card_files, *vocab_files, *common_files]:
         digest.update(p.relative_to(root).as_posix().encode() + b"\0")
         digest.update(p.read_bytes() + b"\0")
     return RuleSet(
@@ -1105,10 +1116,44 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
         source=str(root),
         categories=tuple(categories),
         vocabulary=frozenset(vocabulary),
+        common_words=WordSet(common),
         lexicons={
             name: dataclasses.replace(lex, used=name in used) for name, lex in lexicons.items()
         },
     )
+
+
+MAX_COMMON_WORD = 64
+"""The longest line of a common-words file."""
+
+
+def read_common_words_file(path: Path, display: str) -> set[str]:
+    """One word per line, already normalized (``tools/common_words.py`` writes them so: at tens
+    of thousands of words per language, normalizing each at every load would cost seconds);
+    ``#`` starts a comment. A word with a space, a capital or over MAX_COMMON_WORD characters is
+    an error; one that is not in normalized form otherwise is never met, and does nothing."""
+    where = _Where(display)
+    try:
+        text = read_bounded(path, MAX_FILE_BYTES).decode("utf-8")
+    except TooLargeError as exc:
+        raise where.error(f"file is over {MAX_FILE_BYTES} bytes", None) from exc
+    except UnicodeDecodeError as exc:
+        raise where.error(f"not valid UTF-8 (byte {exc.start})", None) from exc
+    words = {w for w in (line.split("#", 1)[0].strip() for line in text.splitlines()) if w}
+    bad = [w for w in words if len(w) > MAX_COMMON_WORD or w != w.lower() or len(w.split()) != 1]
+    if bad:
+        first = min(bad)
+        number = next(
+            n
+            for n, line in enumerate(text.splitlines(), 1)
+            if line.split("#", 1)[0].strip() == first
+        )
+        raise where.error(
+            f"{first[:MAX_COMMON_WORD]!r} is not a normalized word (one token, lower case, at most "
+            f"{MAX_COMMON_WORD} characters); tools/common_words.py writes these files",
+            number,
+        )
+    return words
 
 
 def read_vocabulary_file(path: Path, display: str) -> set[str]:

@@ -272,6 +272,8 @@ def _fuzzy(
     memo: Memo[str, tuple[int, ...]] | None,
     local: dict[str, tuple[int, ...]] | None = None,
 ) -> None:
+    if tok.text in index.segmenter.common:
+        return  # a word of the language, not a typo
     seen: set[int] = set()
     plan = _fuzzy_plan(index)
     longest, alphabet, most = plan.longest, plan.alphabet, plan.most

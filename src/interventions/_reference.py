@@ -26,7 +26,8 @@ short to stand alone):
 - **fuzzy** (a word term with ``fuzzy: N``): also a token with a key (a collapsed key without
   its mark) of ``MIN_FUZZY_TOKEN`` to ``MAX_FUZZY_TOKEN`` characters within OSA distance N of
   the term (of the term squeezed, for a collapsed key), unless the token is one of the
-  one-token terms of the term's own rule (then it is that word, not a typo).
+  one-token terms of the term's own rule (then it is that word, not a typo) or a common word
+  (``RuleSet.common_words``: a word of the language, not a typo either).
 - **unspaced scripts** (a word or substring term written only in Han, kana or Thai, at least
   two characters with a Han one, else three): also found inside the runs of its script; a
   word term as a whole run is the word's hit already.
@@ -50,7 +51,7 @@ import regex
 from rapidfuzz.distance import OSA
 
 from interventions._function_words import FUNCTION_WORDS
-from interventions._model import RuleSet, Status, Term, TermKind
+from interventions._model import NO_WORDS, RuleSet, Status, Term, TermKind, WordSet
 from interventions._normalize import COLLAPSED, WEAK, Normalized, Token, collapse, normalize
 from interventions._scripts import script_of
 
@@ -281,7 +282,11 @@ def _run_hits(tid: int, needle: str, tok: Token, whole_too: bool) -> list[Hit]:
 
 
 def _term_hits(
-    tid: int, term: Term, norm: Normalized, rule_words: tuple[tuple[str, bool], ...]
+    tid: int,
+    term: Term,
+    norm: Normalized,
+    rule_words: tuple[tuple[str, bool], ...],
+    common: WordSet = NO_WORDS,
 ) -> list[Hit]:
     """What one word, prefix, phrase, substring or fuzzy term finds in every reading."""
     hits: list[Hit] = []
@@ -304,6 +309,7 @@ def _term_hits(
                 hits.append((tid, tok.start, tok.end))
             if (
                 term.fuzzy
+                and tok.text not in common
                 and not any(_accepts(w, p, tok.keys, in_phrase=False) for w, p in rule_words)
                 and _typo_of(term, tok.keys)
             ):
@@ -395,11 +401,14 @@ def reference_hits(ruleset: RuleSet, norm: Normalized) -> list[Hit]:
         elif term.kind is TermKind.NEAR:
             anchor = plain.anchors[tid]
             spans = {
-                (a, b) for alt in term.groups[anchor] for _, a, b in _term_hits(-1, alt, norm, ())
+                (a, b)
+                for alt in term.groups[anchor]
+                for _, a, b in _term_hits(-1, alt, norm, (), ruleset.common_words)
             }
             near = _near_hit(tid, term, anchor, norm, spans)
             if near is not None:
                 hits.append(near)
         else:
-            hits.extend(_term_hits(tid, term, norm, plain.rule_words.get(row.rule, ())))
+            rule_words = plain.rule_words.get(row.rule, ())
+            hits.extend(_term_hits(tid, term, norm, rule_words, ruleset.common_words))
     return hits

@@ -44,6 +44,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from interventions._model import NO_WORDS, WordSet
 from interventions._normalize import (
     COLLAPSED,
     STRONG_COLLAPSE,
@@ -149,6 +150,10 @@ class Segmenter:
     """``glue_heads[2]``: the glue words of two letters; ``[3]``, ``[4]``: the first three or
     four letters of the longer ones. ``glue_tails`` likewise with the last letters."""
     glue_tails: dict[int, frozenset[str]] = field(default_factory=dict)
+    common: WordSet = NO_WORDS
+    """A language's frequent words (``RuleSet.common_words``): a token that is one is read as
+    itself, never split (``informacje`` is not ``in`` + ``formacje``) nor, by the matcher, taken
+    for a typo of a fuzzy term."""
 
     @classmethod
     def build(
@@ -158,6 +163,7 @@ class Segmenter:
         prefixes: frozenset[str] = frozenset(),
         *,
         twin: bool = True,
+        common: WordSet = NO_WORDS,
     ) -> Segmenter:
         """``terms``: rule words (and glued phrases); ``prefixes``: rule prefixes, which may
         start a piece (``#newthinspiration`` = ``new`` + ``thinspir…``)."""
@@ -188,6 +194,7 @@ class Segmenter:
             _lengths(w[::-1] for w in glue),
             {k: _edge_set(glue, k, head=True) for k in (2, 3, MIN_GLUE_PLAIN)},
             {k: _edge_set(glue, k, head=False) for k in (2, 3, MIN_GLUE_PLAIN)},
+            common,
         )
 
     # -- the pieces that start at one position ------------------------------------------------
@@ -478,7 +485,12 @@ class Segmenter:
     def splits(self, text: str, keys: tuple[str, ...], *, hashtag: bool = False) -> bool:
         """Whether a token (``text`` and its ``keys``) has a reading as pieces: what
         :meth:`extend` would add for it."""
-        if not self.terms or len(text) < MIN_SEGMENTED or (not hashtag and len(text) < LONG_TOKEN):
+        if (
+            not self.terms
+            or len(text) < MIN_SEGMENTED
+            or (not hashtag and len(text) < LONG_TOKEN)
+            or text in self.common
+        ):
             return False
         return any(self.key_readings(key, hashtag=hashtag) for key in keys)
 
@@ -503,7 +515,11 @@ class Segmenter:
         word_starts = [m.start() for m in _WORD.finditer(norm.query)]
         spent: dict[int, int] = {}
         for tok in dict.fromkeys(candidates):
-            if len(tok.text) < MIN_SEGMENTED or (not tok.hashtag and len(tok.text) < LONG_TOKEN):
+            if (
+                len(tok.text) < MIN_SEGMENTED
+                or (not tok.hashtag and len(tok.text) < LONG_TOKEN)
+                or tok.text in self.common
+            ):
                 continue
             word = bisect.bisect_right(word_starts, tok.start) - 1
             seen: set[tuple[str, ...]] = set()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from interventions import ArtifactError, Engine
-from interventions._artifact import write_artifact
+from interventions._artifact import FORMAT_VERSION, write_artifact
 
 SAMPLE = Path(__file__).parents[2] / "benchmarks" / "data" / "sample_queries.txt"
 QUERIES = [q for q in SAMPLE.read_text(encoding="utf-8").splitlines() if q.strip()]
@@ -87,7 +87,7 @@ def test_a_tampered_pickle_is_refused() -> None:
     flipped = data[:payload] + bytes([data[payload] ^ 0x01]) + data[payload + 1 :]
     with pytest.raises(ArtifactError, match="sha256"):
         pickle.loads(flipped)
-    version = data.replace(b'"format_version": 3', b'"format_version": 9')
+    version = data.replace(f'"format_version": {FORMAT_VERSION}'.encode(), b'"format_version": 9')
     assert version != data
     with pytest.raises(ArtifactError, match="format version 9"):
         pickle.loads(version)

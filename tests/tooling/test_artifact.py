@@ -89,7 +89,7 @@ def test_header_is_plain_json_not_pickle(compiled: Path) -> None:
     header = read_artifact_header(compiled)
     # the number itself, not the constant that wrote it: a new format is a deliberate change
     # (docs/reliability.md, the artefact section), made here too
-    assert header["format_version"] == 3
+    assert header["format_version"] == 4
     assert header["ruleset_version"] == load_rules(SHIPPED).version
     assert header["rules"] == len(load_rules(SHIPPED).rules)
     assert len(header["payload_sha256"]) == 64
