@@ -376,7 +376,8 @@ def _fold_unicode(q: str, trace: list[Step] | None) -> tuple[str, list[int]]:
 
 def collapse(s: str) -> str:
     """Collapse every run of one character to a single character."""
-    return _RUN_RE.sub(r"\1", s)
+    # most words have no run: a search is a quarter of a substitution's cost
+    return _RUN_RE.sub(r"\1", s) if _RUN_RE.search(s) else s
 
 
 def _leet_variants(s: str) -> list[str]:
