@@ -79,3 +79,16 @@ def test_the_benchmark_runs_in_smoke_mode() -> None:
     for needle in ("queries/s", "pyahocorasick", "flashtext", "symspellpy", "floor", "targets"):
         assert needle in out
     assert "memory child failed" not in out
+
+
+def test_the_cold_words_profile_runs() -> None:
+    """``benchmarks/cold_words.py --smoke``: the per-kind table of new words prints."""
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "cold_words.py"), "--smoke"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "plain, a common word" in done.stdout or "plain, a rarer word" in done.stdout
