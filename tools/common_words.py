@@ -33,7 +33,7 @@ from interventions._normalize import normalize
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
 FOLDER = RULES / "vocabulary" / "common"
-TOP = 20_000
+TOP = 50_000
 MIN_LETTERS = 5
 LANGUAGES = (
     "ar", "de", "en", "es", "fr", "hi", "id", "it", "ko", "nl", "pl", "pt", "ru", "sv", "tr",

@@ -1129,9 +1129,10 @@ MAX_COMMON_WORD = 64
 
 def read_common_words_file(path: Path, display: str) -> set[str]:
     """One word per line, already normalized (``tools/common_words.py`` writes them so: at tens
-    of thousands of words per language, normalizing each at every load would cost seconds);
-    ``#`` starts a comment. A word with a space, a capital or over MAX_COMMON_WORD characters is
-    an error; one that is not in normalized form otherwise is never met, and does nothing."""
+    of thousands of words per language, normalizing each at every load would cost seconds); a
+    line that starts with ``#`` is a comment. A word with a space, a capital or over
+    MAX_COMMON_WORD characters is an error naming its line; one that is not in normalized form
+    otherwise is never met, and does nothing. Checked in C loops over the whole file."""
     where = _Where(display)
     try:
         text = read_bounded(path, MAX_FILE_BYTES).decode("utf-8")
@@ -1139,21 +1140,27 @@ def read_common_words_file(path: Path, display: str) -> set[str]:
         raise where.error(f"file is over {MAX_FILE_BYTES} bytes", None) from exc
     except UnicodeDecodeError as exc:
         raise where.error(f"not valid UTF-8 (byte {exc.start})", None) from exc
-    words = {w for w in (line.split("#", 1)[0].strip() for line in text.splitlines()) if w}
-    bad = [w for w in words if len(w) > MAX_COMMON_WORD or w != w.lower() or len(w.split()) != 1]
-    if bad:
-        first = min(bad)
-        number = next(
-            n
-            for n, line in enumerate(text.splitlines(), 1)
-            if line.split("#", 1)[0].strip() == first
-        )
-        raise where.error(
-            f"{first[:MAX_COMMON_WORD]!r} is not a normalized word (one token, lower case, at most "
-            f"{MAX_COMMON_WORD} characters); tools/common_words.py writes these files",
-            number,
-        )
-    return words
+    lines = text.splitlines()
+    words = [line for line in lines if line and not line.startswith("#")]
+    joined = "\n".join(words)
+    if (
+        joined.lower() != joined
+        or len(joined.split()) != len(words)
+        or max(map(len, words), default=0) > MAX_COMMON_WORD
+    ):
+        for number, line in enumerate(lines, start=1):
+            if line and not line.startswith("#") and not _normalized_word(line):
+                raise where.error(
+                    f"{line[:MAX_COMMON_WORD]!r} is not a normalized word (one token, lower "
+                    f"case, at most {MAX_COMMON_WORD} characters); tools/common_words.py writes "
+                    "these files",
+                    number,
+                )
+    return set(words)
+
+
+def _normalized_word(line: str) -> bool:
+    return len(line) <= MAX_COMMON_WORD and line == line.lower() and line.split() == [line]
 
 
 def read_vocabulary_file(path: Path, display: str) -> set[str]:
