@@ -1101,9 +1101,7 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
         if common_dir.is_dir()
         else []
     )
-    common: set[str] = set()
-    for p in common_files:
-        common |= read_common_words_file(p, display(p))
+    common = WordSet.of_parts(read_common_words_file(p, display(p)) for p in common_files)
 
     digest = hashlib.sha256()
     for p in [*rule_paths, *card_files, *vocab_files, *common_files]:
@@ -1116,7 +1114,7 @@ def load_rules(path: str | Path, *, today: dt.date | None = None) -> RuleSet:
         source=str(root),
         categories=tuple(categories),
         vocabulary=frozenset(vocabulary),
-        common_words=WordSet(common),
+        common_words=common,
         lexicons={
             name: dataclasses.replace(lex, used=name in used) for name, lex in lexicons.items()
         },
@@ -1127,7 +1125,7 @@ MAX_COMMON_WORD = 64
 """The longest line of a common-words file."""
 
 
-def read_common_words_file(path: Path, display: str) -> set[str]:
+def read_common_words_file(path: Path, display: str) -> list[str]:
     """One word per line, already normalized (``tools/common_words.py`` writes them so: at tens
     of thousands of words per language, normalizing each at every load would cost seconds); a
     line that starts with ``#`` is a comment. A word with a space, a capital or over
@@ -1156,7 +1154,7 @@ def read_common_words_file(path: Path, display: str) -> set[str]:
                     "these files",
                     number,
                 )
-    return set(words)
+    return words
 
 
 def _normalized_word(line: str) -> bool:

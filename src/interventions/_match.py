@@ -190,10 +190,13 @@ def find_hits_bounded(
     fuzzy_memo: Memo[str, tuple[int, ...]] | None = None,
     *,
     regexes: bool = True,
+    anchors: set[int] | None = None,
 ) -> tuple[list[Hit], bool]:
     """:func:`find_hits`, and whether every reading was matched: in a whitespace-separated word
     longer than ``MAX_MEMO_WORD`` characters only the first ``MAX_LONG_WORD_FUZZY`` tokens get
-    fuzzy readings (such words are never in the word memo, so both paths read them alike)."""
+    fuzzy readings (such words are never in the word memo, so both paths read them alike).
+    ``anchors``, when given, receives the multi-token terms whose indexed token a key reaches
+    (what :func:`word_profile` needs, gathered by the same lookups)."""
     hits: list[Hit] = []
     fuzzy = index.fuzzy
     sub_plain = index.substring_plain
@@ -210,6 +213,8 @@ def find_hits_bounded(
             exact: set[int] | None = None  # rules with a one-token term that is this token
             for key in tok.keys:
                 for slot, is_word, phrases_only in _lookups(index, key):
+                    if anchors is not None and not isinstance(slot, int):
+                        anchors.update(e[0] for e in slot if not isinstance(e, int))
                     before = len(hits)
                     if _extend(hits, slot, seq, j, phrases_only) and is_word:
                         if exact is None:
@@ -693,23 +698,17 @@ def word_profile(
     """
     anchors: set[int] = set()
     members: set[int] = set()
-    for seq in norm.sequences:
-        for tok in seq:
-            for key in tok.keys:
-                for slot, _, _ in _lookups(index, key):
-                    if not isinstance(slot, int):
-                        for entry in slot:
-                            if not isinstance(entry, int):
-                                anchors.add(entry[0])
-                body = key[1:] if key[:1] in _MARKS else key
-                _take(members, index.members.get(body))
-                for p, ids in _member_prefixes(index, body):
-                    if body.startswith(p):
-                        _take(members, ids)
+    # a key in several readings (a token and its splits) is one key for its members
+    for key in dict.fromkeys(k for seq in norm.sequences for tok in seq for k in tok.keys):
+        body = key[1:] if key[:1] in _MARKS else key
+        _take(members, index.members.get(body))
+        for p, ids in _member_prefixes(index, body):
+            if body.startswith(p):
+                _take(members, ids)
     # regex terms run on the whole query only (``regex_may_match`` on the memo path, then the
     # full path): on one word they would see its edges as the query's (``a$``) and spend a time
-    # bound per word
-    hits, _ = find_hits_bounded(index, norm, fuzzy_memo, regexes=False)
+    # bound per word; the anchors come from find_hits' own lookups
+    hits, _ = find_hits_bounded(index, norm, fuzzy_memo, regexes=False, anchors=anchors)
     return hits, frozenset(anchors) or NOTHING, frozenset(members) or NOTHING
 
 
