@@ -183,6 +183,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         *folder.glob("*.y*ml"),
         *folder.glob("cards/*.y*ml"),
         *folder.glob("vocabulary/common/*.txt"),
+        *folder.glob("vocabulary/common/*.keys"),
     ]
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(files)}
 

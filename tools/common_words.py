@@ -6,8 +6,12 @@ taken for a typo of a fuzzy term (``hoppas`` is no typo of ``hölass``). Ordinar
 such words, so this is what keeps a large rule set precise, and what lets the engine read a
 word it has not seen in a few microseconds (``docs/performance.md``).
 
-    .venv/bin/python tools/common_words.py            # rewrite every language's file
-    .venv/bin/python tools/common_words.py --check    # exit 1 if a file would change
+    .venv/bin/python tools/common_words.py             # rewrite every language's file
+    .venv/bin/python tools/common_words.py --check     # exit 1 if a file would change
+    .venv/bin/python tools/common_words.py --keys-only # after editing a list by hand
+
+Beside the lists it writes ``words.keys`` (their sha256 and sorted 64-bit keys), which the
+loader reads instead of the lists; a list changed without it is an error at load.
 
 Words come from wordfreq (``pip install -e '.[dev]'``; its data is CC BY-SA 4.0, see the folder's
 README): the ``TOP`` most frequent per language, normalized as the engine reads them
@@ -27,6 +31,7 @@ from pathlib import Path
 from wordfreq import top_n_list
 
 from interventions import Action, Engine, load_rules
+from interventions._loader import COMMON_KEYS, common_keys_bytes
 from interventions._model import WordSet
 from interventions._normalize import normalize
 
@@ -67,19 +72,29 @@ def render(lang: str, words: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--check", action="store_true", help="exit 1 if a file would change")
+    parser.add_argument(
+        "--keys-only", action="store_true", help=f"only write {COMMON_KEYS} from the lists"
+    )
     args = parser.parse_args(argv)
-    ruleset = dataclasses.replace(load_rules(RULES), common_words=WordSet())
-    engine = Engine(ruleset)
     changed = []
-    for lang in LANGUAGES:
-        path = FOLDER / f"{lang}.txt"
-        text = render(lang, words_of(lang, engine))
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        changed.append(path.name)
+    if not args.keys_only:
+        ruleset = dataclasses.replace(load_rules(RULES), common_words=WordSet())
+        engine = Engine(ruleset)
+        for lang in LANGUAGES:
+            path = FOLDER / f"{lang}.txt"
+            text = render(lang, words_of(lang, engine))
+            if path.exists() and path.read_text(encoding="utf-8") == text:
+                continue
+            changed.append(path.name)
+            if not args.check:
+                FOLDER.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    keys = FOLDER / COMMON_KEYS
+    data = common_keys_bytes(sorted(FOLDER.glob("*.txt")))
+    if not (keys.exists() and keys.read_bytes() == data):
+        changed.append(keys.name)
         if not args.check:
-            FOLDER.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            keys.write_bytes(data)
     if changed:
         print(("would change: " if args.check else "wrote: ") + ", ".join(changed))
     return 1 if (changed and args.check) else 0

@@ -3,11 +3,11 @@ hashed, versioned plain data.
 
 Loading an artefact skips YAML parsing, validation, term normalization and compiling. The file
 is never pickle: it is one line of JSON (the header) followed by the payload, two sections of
-JSON that may each be zlib-compressed::
+JSON that may each be zlib-compressed and the common words' keys, raw (``WordSet.data``)::
 
     {"format": "interventions.ruleset", "format_version": 4, ..., "payload_sha256": "…",
-     "sections": {"ruleset": [0, n], "index": [n, m]}}\n
-    <ruleset section bytes><index section bytes>
+     "sections": {"ruleset": [0, n], "index": [n, m], "common_words": [n + m, k]}}\n
+    <ruleset section bytes><index section bytes><common words' keys>
 
 The header is readable with ``head -1``. The hash covers the payload bytes exactly as stored,
 so a changed byte is refused before anything is decompressed or parsed. :meth:`Engine.load`
@@ -16,7 +16,7 @@ reads the index section only; the rule set is decoded when asked for.
 
 from __future__ import annotations
 
-import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -37,7 +37,6 @@ from interventions._flat import (
     refuse_float,
     window_data,
     window_from_data,
-    word_set_from_data,
 )
 from interventions._model import (
     CONTACT_KEYS,
@@ -275,10 +274,6 @@ def _card_data(c: CardDefinition) -> dict[str, Any]:
     }
 
 
-def _word_set_data(words: WordSet) -> str:
-    return base64.b64encode(words.data).decode("ascii")
-
-
 def _payload(ruleset: RuleSet) -> dict[str, Any]:
     table = _TermTable()
     rules = [_rule_data(r, table) for r in ruleset.rules]
@@ -287,7 +282,6 @@ def _payload(ruleset: RuleSet) -> dict[str, Any]:
         "source": ruleset.source,
         "categories": list(ruleset.categories),
         "vocabulary": sorted(ruleset.vocabulary),
-        "common_words": _word_set_data(ruleset.common_words),
         "terms": table.data(),
         "rules": rules,
         "cards": [_card_data(c) for c in ruleset.cards.values()],
@@ -343,6 +337,8 @@ def artifact_bytes(
     sections = {
         "ruleset": _encode_section(_payload(ruleset), compress),
         "index": _encode_section(index_to_data(index, _card_data), compress),
+        # raw: 64-bit keys do not compress, and are read back by one copy (WordSet.data)
+        "common_words": ruleset.common_words.data,
     }
     payload = b"".join(sections.values())
     offsets: dict[str, list[int]] = {}
@@ -523,10 +519,19 @@ def _decode_section(
         raise ArtifactError(f"{where}: payload nests too deeply") from exc
 
 
-def _ruleset_of(header: ArtifactHeader, section: bytes, where: str) -> RuleSet:
-    doc = _decode_section(header, section, where)
+def _common_words(header: ArtifactHeader, payload: bytes, where: str) -> WordSet:
+    """The raw ``common_words`` section: the sorted 64-bit keys of ``WordSet.data``."""
     try:
-        ruleset = _decode_ruleset(doc)
+        return WordSet.from_bytes(_section(header, payload, "common_words", where))
+    except ValueError as exc:
+        raise ArtifactError(f"{where}: malformed common_words section: {exc}") from exc
+
+
+def _ruleset_of(header: ArtifactHeader, payload: bytes, where: str) -> RuleSet:
+    doc = _decode_section(header, _section(header, payload, "ruleset", where), where)
+    common = _common_words(header, payload, where)
+    try:
+        ruleset = dataclasses.replace(_decode_ruleset(doc), common_words=common)
     except _MalformedError as exc:
         raise ArtifactError(f"{where}: malformed payload at {exc}") from exc
     if ruleset.version != header.get("ruleset_version"):
@@ -543,7 +548,7 @@ def read_artifact(path: str | Path, *, key: bytes | None = None) -> RuleSet:
     HMAC made with that key.
     """
     header, payload, where = _read_checked(path, key)
-    return _ruleset_of(header, _section(header, payload, "ruleset", where), where)
+    return _ruleset_of(header, payload, where)
 
 
 def read_compiled(
@@ -574,18 +579,18 @@ def _read_compiled(
 def _compiled(
     header: ArtifactHeader, payload: bytes, where: str
 ) -> tuple[Index, Callable[[], RuleSet]]:
-    section = _section(header, payload, "ruleset", where)
+    _section(header, payload, "ruleset", where)  # present, whether or not it is read
     version = header.get("ruleset_version")
     if not isinstance(version, str):
         raise ArtifactError(f"{where}: header lacks the rule-set version")
     data = _section(header, payload, "index", where)
+    doc = _decode_section(header, data, where, refuse_float)
+    common = _common_words(header, payload, where)
     try:
-        index = index_from_data(
-            _decode_section(header, data, where, refuse_float), _index_card, version
-        )
+        index = index_from_data(doc, _index_card, version, common)
     except FlatIndexError as exc:
         raise ArtifactError(f"{where}: malformed compiled index: {exc}") from exc
-    return index, lambda: _ruleset_of(header, section, where)
+    return index, lambda: _ruleset_of(header, payload, where)
 
 
 def _index_card(obj: Any, where: str) -> CardDefinition:
@@ -843,13 +848,4 @@ def _decode_ruleset(doc: Any) -> RuleSet:
         source=_get(doc, "source", str, where),
         categories=_strs(_get(doc, "categories", list, where), "categories"),
         vocabulary=frozenset(_strs(_get(doc, "vocabulary", list, where), "vocabulary")),
-        common_words=_common_words(doc, where),
     )
-
-
-def _common_words(doc: dict[str, Any], where: str) -> WordSet:
-    """The common words: their keys, base64 (format 4 on)."""
-    try:
-        return word_set_from_data(_get(doc, "common_words", str, where))
-    except ValueError as exc:
-        raise _MalformedError(f"{where}.common_words: {exc}") from exc

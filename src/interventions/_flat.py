@@ -13,8 +13,6 @@ stored once, under ``phrases``).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import datetime as dt
 import functools
@@ -41,6 +39,7 @@ from interventions._compile import (
     unspaced_tables,
 )
 from interventions._model import (
+    NO_WORDS,
     Action,
     CardDefinition,
     Intent,
@@ -60,7 +59,6 @@ __all__ = [
     "refuse_float",
     "window_data",
     "window_from_data",
-    "word_set_from_data",
 ]
 
 _KIND_CODE = {kind: str(i) for i, kind in enumerate(TermKind)}  # one digit per term
@@ -265,7 +263,7 @@ def _encode(value: Any, pool: _SetPool) -> Any:
             return {"map": {k: _encode(v, pool) for k, v in items}}
         return {"dict": [[_encode(k, pool), _encode(v, pool)] for k, v in items]}
     if isinstance(value, WordSet):
-        return {"wordset": base64.b64encode(value.data).decode("ascii")}
+        return {"wordset": "common_words"}  # the artefact's raw section of that name
     if isinstance(value, Segmenter):
         fields = {f.name: _encode(getattr(value, f.name), pool) for f in dataclasses.fields(value)}
         return {"segmenter": fields}
@@ -310,8 +308,8 @@ def _decode(value: Any, where: str, pool: list[frozenset[Any]]) -> Any:
             return body
         if tag == "dict" and isinstance(body, list):
             return {_decode(k, where, pool): _decode(v, where, pool) for k, v in body}
-        if tag == "wordset" and isinstance(body, str):
-            return word_set_from_data(body)
+        if tag == "wordset" and body == "common_words":
+            return NO_WORDS  # index_from_data puts the section's words here
         if tag == "segmenter" and isinstance(body, dict):
             names = {f.name for f in dataclasses.fields(Segmenter)}
             if set(body) != names:
@@ -319,15 +317,6 @@ def _decode(value: Any, where: str, pool: list[frozenset[Any]]) -> Any:
             fields = {k: _decode(body[k], f"{where}.{k}", pool) for k in body}
             return Segmenter(**fields)
     raise FlatIndexError(f"{where}: unexpected value")
-
-
-def word_set_from_data(text: str) -> WordSet:
-    """A :class:`WordSet` written as base64 of its keys; ValueError names what is wrong."""
-    try:
-        data = base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError) as exc:
-        raise ValueError("a word set is base64") from exc
-    return WordSet.from_bytes(data)
 
 
 def _get(doc: dict[str, Any], key: str, kind: type) -> Any:
@@ -501,13 +490,17 @@ def refuse_float(text: str) -> float:
 
 
 def index_from_data(
-    doc: Any, card_from_data: Callable[[Any, str], CardDefinition], version: str
+    doc: Any,
+    card_from_data: Callable[[Any, str], CardDefinition],
+    version: str,
+    common: WordSet = NO_WORDS,
 ) -> Index:
-    """Rebuild the index written by :func:`index_to_data`. Raises :class:`FlatIndexError`."""
+    """Rebuild the index written by :func:`index_to_data`; ``common`` is the common words,
+    which the artefact keeps in a raw section of their own. Raises :class:`FlatIndexError`."""
     if not isinstance(doc, dict):
         raise FlatIndexError("index: expected an object")
     try:
-        return _index_from_data(doc, card_from_data, version)
+        return _index_from_data(doc, card_from_data, version, common)
     except FlatIndexError:
         raise
     except RecursionError as exc:
@@ -517,7 +510,10 @@ def index_from_data(
 
 
 def _index_from_data(
-    doc: dict[str, Any], card_from_data: Callable[[Any, str], CardDefinition], version: str
+    doc: dict[str, Any],
+    card_from_data: Callable[[Any, str], CardDefinition],
+    version: str,
+    common: WordSet,
 ) -> Index:
     if doc.get("version") != version:
         raise FlatIndexError("index.version: not the rule set's version")
@@ -609,6 +605,7 @@ def _index_from_data(
     segmenter = _decode(doc.get("segmenter"), "index.segmenter", [])
     if not _conforms(segmenter, Segmenter):
         raise FlatIndexError("index.segmenter: expected a segmenter")
+    segmenter = dataclasses.replace(segmenter, common=common)
     plain = [k for k in substrings if not k.startswith((COLLAPSED, UNSPACED_MARK))]
     collapsed = [k[1:] for k in substrings if k.startswith(COLLAPSED)]
     unspaced, unspaced_lengths = unspaced_tables(substrings)

@@ -297,14 +297,14 @@ class WordSet:
         return words
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> WordSet:
+    def from_bytes(cls, data: bytes | memoryview) -> WordSet:
         """The set written as :attr:`data` (sorted keys; refused otherwise)."""
         words = cls.__new__(cls)
         keys = array("Q")
         if len(data) % keys.itemsize:
             raise ValueError("a word set's bytes are whole 64-bit keys")
         keys.frombytes(data)
-        if any(a >= b for a, b in itertools.pairwise(keys)):
+        if not all(map(operator.lt, keys, itertools.islice(keys, 1, None))):  # C loops
             raise ValueError("a word set's keys are sorted and unique")
         words._keys = keys
         return words

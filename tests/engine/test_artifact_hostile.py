@@ -203,7 +203,7 @@ def test_deep_nesting_is_an_artifact_error(
     header, _ = sections(compiled)
     if not compress:  # an uncompressed file: every section stored as is
         _, parts = sections(compiled)
-        parts = {k: zlib.decompress(v) for k, v in parts.items()}
+        parts = {k: v if k == "common_words" else zlib.decompress(v) for k, v in parts.items()}
         parts[section] = deep
         plain = tmp_path / "plain.irs"
         forge(compiled, plain, **parts)
@@ -245,6 +245,23 @@ def test_compile_writes_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) ->
 # -- authenticity: an HMAC key ----------------------------------------------------------------
 
 KEY = b"0123456789abcdef-a test key"
+
+
+@pytest.mark.parametrize(
+    ("keys", "problem"),
+    [
+        (b"\x01" * 7, "whole 64-bit keys"),
+        ((2).to_bytes(8, "little") + (1).to_bytes(8, "little"), "sorted"),
+        ((1).to_bytes(8, "little") * 2, "sorted"),
+    ],
+)
+def test_common_words_that_are_not_sorted_keys_are_an_artifact_error(
+    compiled: Path, tmp_path: Path, keys: bytes, problem: str
+) -> None:
+    forged = forge(compiled, tmp_path / "common.irs", common_words=keys)
+    for read in (read_artifact, Engine.load):
+        with pytest.raises(ArtifactError, match=f"common_words section: .*{problem}"):
+            read(forged)
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from interventions import Action, Engine, RuleFileError
 from interventions._artifact import write_artifact
+from interventions._loader import COMMON_KEYS, common_keys_bytes
 from interventions._model import WordSet
 
 from ..conftest import MINI_RULES
@@ -108,6 +109,28 @@ def test_word_set_bytes_that_are_not_sorted_keys_are_refused() -> None:
         WordSet.from_bytes(data[8:16] + data[:8] + data[16:])
     with pytest.raises(ValueError, match="64-bit"):
         WordSet.from_bytes(data[:-1])
+
+
+def test_a_keys_file_is_read_instead_of_the_lists_and_must_match_them(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    lists = _engine(folder, "inspiration\nuppskattad\n")
+    common = folder / "vocabulary" / "common"
+    (common / COMMON_KEYS).write_bytes(common_keys_bytes(sorted(common.glob("*.txt"))))
+    keyed = Engine.from_path(folder)
+    assert keyed.ruleset.common_words == lists.ruleset.common_words
+    assert keyed.check("inspiration").action is Action.NONE
+    (common / "xx.txt").write_text("inspiration\n", encoding="utf-8")  # edited, keys not
+    with pytest.raises(RuleFileError, match=r"common_words\.py --keys-only") as info:
+        Engine.from_path(folder)
+    assert COMMON_KEYS in str(info.value)
+    (common / COMMON_KEYS).write_bytes(b"\0" * 33)
+    with pytest.raises(RuleFileError):
+        Engine.from_path(folder)
+
+
+def test_the_shipped_keys_are_made_from_the_shipped_lists() -> None:
+    common = ROOT / "rules" / "vocabulary" / "common"
+    assert (common / COMMON_KEYS).read_bytes() == common_keys_bytes(sorted(common.glob("*.txt")))
 
 
 @pytest.mark.slow

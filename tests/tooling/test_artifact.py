@@ -78,9 +78,10 @@ def test_uncompressed_round_trip(tmp_path: Path) -> None:
     assert header["compression"] == "none"
     assert read_artifact(path) == ruleset
     _, sections = _sections(path)
-    assert set(sections) == {"ruleset", "index"}
-    for data in sections.values():
-        json.loads(data)  # each section is plain JSON
+    assert set(sections) == {"ruleset", "index", "common_words"}
+    for name in ("ruleset", "index"):
+        json.loads(sections[name])  # each section is plain JSON
+    assert len(sections["common_words"]) == 8 * len(ruleset.common_words)  # raw 64-bit keys
     assert Engine.load(path).check("thinspo") == Engine(ruleset).check("thinspo")
 
 
