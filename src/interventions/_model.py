@@ -330,7 +330,10 @@ class WordSet:
         return isinstance(other, WordSet) and self._keys == other._keys
 
     def __hash__(self) -> int:
-        return hash(self._keys.tobytes())
+        # equal sets have equal keys: a few of them (not 4 MB of bytes) make the hash
+        keys = self._keys
+        n = len(keys)
+        return hash((n, keys[0], keys[n // 2], keys[-1])) if n else 0
 
     def __repr__(self) -> str:
         return f"WordSet({len(self)} words)"
