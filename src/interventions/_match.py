@@ -737,7 +737,9 @@ def plain_word(
         for p, _ in _member_prefixes(index, body):
             if body.startswith(p):
                 return None
-    if index.segmenter.splits(text, keys):
+    # a common word is neither split nor a typo: asked once here, not by splits and _fuzzy each
+    common = text in index.segmenter.common
+    if not common and index.segmenter.splits(text, keys):
         return None
     tok = Token(text, 0, n, keys)
     hits: list[Hit] = []
@@ -745,7 +747,7 @@ def plain_word(
         _substrings(index, tok, hits)
         if hits:
             return None
-    if index.fuzzy:
+    if index.fuzzy and not common:
         _fuzzy(index, tok, hits, None)  # the word memo will hold the word
     return None if hits else tok
 
